@@ -1,0 +1,6 @@
+/**
+ * Placeholder while the package is built.
+ *
+ * @packageDocumentation
+ */
+export { version } from "./version.js";

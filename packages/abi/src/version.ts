@@ -1,0 +1,5 @@
+/**
+ * Package version marker.
+ * @public
+ */
+export const version = "0.0.0";

@@ -1,0 +1,24 @@
+/**
+ * Shared vitest settings for every vfskit package.
+ *
+ * - Workspace packages resolve to their TypeScript sources through the `@vfskit/source`
+ *   export condition, so tests never need a build first.
+ * - Results are also written as JSON to `test-results/vitest.json`, which
+ *   `tooling/scripts/test-summary.mjs` adds up into the one `N passed, N failed` line CI reads.
+ */
+import { defineConfig, type ViteUserConfig } from "vitest/config";
+
+const conditions = ["@vfskit/source", "module", "node", "development|production"];
+
+export function vfskitVitestConfig(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
+  return defineConfig({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ["@vfskit/source"] } },
+    test: {
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      reporters: ["default", "json"],
+      outputFile: { json: "test-results/vitest.json" },
+      ...overrides,
+    },
+  });
+}
