@@ -42,4 +42,9 @@ export default defineConfig(
     },
   },
   { files: ["**/*.js", "**/*.mjs"], extends: [tseslint.configs.disableTypeChecked] },
+  {
+    // Node-side code (apps, tooling) may use Node globals; TypeScript (checkJs) checks names there.
+    files: ["apps/**/*.{js,mjs}", "tooling/**/*.{js,mjs}"],
+    rules: { "no-undef": "off" },
+  },
 );

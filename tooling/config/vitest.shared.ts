@@ -10,7 +10,22 @@ import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 const conditions = ["@vfskit/source", "module", "node", "development|production"];
 
-export function vfskitVitestConfig(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
+/** Options of {@link vfskitVitestConfig}. */
+export interface VfskitVitestOptions {
+  /** Run the reference leak checker around every test (packages built on @vfskit/vfs). */
+  leakCheck?: boolean;
+}
+
+const leakCheckSetup = new URL("./leak-check.setup.ts", import.meta.url).pathname;
+
+export function vfskitVitestConfig(
+  overrides: NonNullable<ViteUserConfig["test"]> = {},
+  options: VfskitVitestOptions = {},
+): ViteUserConfig {
+  const setupFiles = [
+    ...(options.leakCheck ? [leakCheckSetup] : []),
+    ...(Array.isArray(overrides.setupFiles) ? overrides.setupFiles : overrides.setupFiles ? [overrides.setupFiles] : []),
+  ];
   return defineConfig({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ["@vfskit/source"] } },
@@ -19,6 +34,7 @@ export function vfskitVitestConfig(overrides: ViteUserConfig["test"] = {}): Vite
       reporters: ["default", "json"],
       outputFile: { json: "test-results/vitest.json" },
       ...overrides,
+      setupFiles,
     },
   });
 }
