@@ -1,5 +1,0 @@
-/**
- * Package version marker.
- * @public
- */
-export const version = "0.0.0";
