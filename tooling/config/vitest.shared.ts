@@ -31,6 +31,8 @@ export function vfskitVitestConfig(
     ssr: { resolve: { conditions, externalConditions: ["@vfskit/source"] } },
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // Two packages run at once on a 2-core CI machine; large-data tests need headroom.
+      testTimeout: 60_000,
       reporters: ["default", "json"],
       outputFile: { json: "test-results/vitest.json" },
       ...overrides,
