@@ -128,7 +128,16 @@ describe("mkdir, mknod, symlink, link", () => {
     });
   });
 
-  test("symlink: EEXIST over files and dirs, empty target is allowed to be dangling, trailing slash → ENOENT", () => {
+  test("symlink: an empty target is ENOENT before anything else (host: symlink(\"\", x))", () => {
+    withVfs((t) => {
+      touch(t, "/f");
+      expectErrno(() => symlink(t, "", "/f"), "ENOENT");
+      expectErrno(() => symlink(t, "", "/new"), "ENOENT");
+      expectErrno(() => t.vfs.symlinkAt(t.ctx, t.pop(""), ""), "ENOENT");
+    });
+  });
+
+  test("symlink: EEXIST over files and dirs, a dangling target is fine, trailing slash → ENOENT", () => {
     withVfs((t) => {
       touch(t, "/f");
       mkdir(t, "/d");

@@ -541,12 +541,14 @@ export class VirtualFilesystem extends VirtualFilesystemBase {
 
   /**
    * symlink(2): creates a symbolic link at `pop` to `target`.
+   * @throws ENOENT - empty `target` (Linux rejects it while copying the name in, before any walk).
    * @throws EEXIST - empty absolute path.
    * @throws ENOENT - empty relative path.
    * @throws EINVAL - `pop.followFinalSymlink`.
    * @throws EEXIST, ENOENT, EACCES, EROFS - from the filesystem.
    */
   symlinkAt(ctx: Context, pop: PathOperation, target: string): void {
+    if (target === "") throw new SysError("ENOENT", { syscall: "symlink", detail: "empty symlink target" });
     if (!pop.path.hasComponents()) throw emptyPathError(pop, "EEXIST", "symlink");
     if (pop.followFinalSymlink) throw followFinalError("symlink");
     this.#walk(ctx, pop, (rp) => rp.mount().fs.impl.symlinkAt(ctx, rp, target));

@@ -1,26 +1,6 @@
 // Test-only helpers (excluded from the build): errno assertions, deterministic byte
 // streams and a fast hash for comparing what went into a pipe with what came out.
-import { isSysError, type ErrnoCode } from "@vfskit/abi";
-import { expect } from "vitest";
-
-/**
- * Calls `fn` and asserts it throws a `SysError` whose code is `code`.
- */
-export function expectErrno(fn: () => unknown, code: ErrnoCode): void {
-  let thrown: unknown = undefined;
-  let threw = false;
-  try {
-    fn();
-  } catch (error) {
-    threw = true;
-    thrown = error;
-  }
-  if (!threw) expect.fail(`expected ${code}, but the call returned normally`);
-  if (!isSysError(thrown, code)) {
-    const got = isSysError(thrown) ? thrown.code : String(thrown);
-    expect.fail(`expected ${code}, got ${got}`);
-  }
-}
+export { expectErrno } from "@vfskit/vfs/testing";
 
 /** `length` bytes counting up from `start` (mod 256): easy to check for order and gaps. */
 export function counting(length: number, start = 0): Uint8Array {

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { expectErrno } from "./expect-errno.js";
 export {
   leakSnapshot,
   findLeaks,

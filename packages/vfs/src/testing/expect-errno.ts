@@ -1,0 +1,22 @@
+import { isSysError, type ErrnoCode, type SysError } from "@vfskit/abi";
+
+/**
+ * Calls `fn` and asserts that it throws a `SysError` with errno `code`; returns the error.
+ *
+ * @remarks
+ * Aliases match their canonical code (`"ENOTSUP"` matches an `EOPNOTSUPP` error). Any
+ * other outcome throws a plain `Error` naming what happened instead, which every test
+ * runner reports as a failure.
+ * @public
+ */
+export function expectErrno(fn: () => unknown, code: ErrnoCode): SysError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+    if (isSysError(error, code)) return error;
+  }
+  const got = thrown === undefined ? "a normal return" : isSysError(thrown) ? thrown.code : String(thrown);
+  throw new Error(`expected ${code}, got ${got}`);
+}
