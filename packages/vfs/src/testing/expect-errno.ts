@@ -17,6 +17,7 @@ export function expectErrno(fn: () => unknown, code: ErrnoCode): SysError {
     thrown = error;
     if (isSysError(error, code)) return error;
   }
-  const got = thrown === undefined ? "a normal return" : isSysError(thrown) ? thrown.code : String(thrown);
+  const got =
+    thrown === undefined ? "a normal return" : isSysError(thrown) ? thrown.code : thrown instanceof Error ? thrown.message : typeof thrown;
   throw new Error(`expected ${code}, got ${got}`);
 }
