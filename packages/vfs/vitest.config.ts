@@ -1,3 +1,4 @@
 import { vfskitVitestConfig } from "../../tooling/config/vitest.shared.js";
 
-export default vfskitVitestConfig({ setupFiles: ["./test/leak-check.setup.ts"] });
+// --expose-gc: a regression test checks that finished walks keep nothing reachable.
+export default vfskitVitestConfig({ setupFiles: ["./test/leak-check.setup.ts"], execArgv: ["--expose-gc"] });

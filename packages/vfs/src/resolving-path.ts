@@ -42,6 +42,9 @@ const enum Pending {
   AbsSymlink,
 }
 
+/** A cursor past the end of an empty path, used to drop references to finished paths. */
+const endOfPath = new Cursor();
+
 /** What a path walk starts from. @internal */
 export interface ResolvingPathInit {
   readonly root: VirtualDentry;
@@ -189,6 +192,16 @@ export class ResolvingPath {
       rp.#dropStartAndMount(ctx);
       rp.#releasePending(ctx);
       rp.#absTarget = undefined;
+      // A pooled walk must not keep a released VFS, its mounts or its path strings
+      // reachable until it is reused: forget everything the walk borrowed.
+      rp.#vfs = undefined!;
+      rp.#creds = undefined!;
+      rp.#root = undefined!;
+      rp.#mount = undefined!;
+      rp.#start = undefined!;
+      rp.#cursor.set(endOfPath);
+      for (const part of rp.#parts) part.set(endOfPath);
+      rp.#curPart = 0;
     };
     rpSetMustBeDir = (rp) => {
       rp.#mustBeDir = true;
