@@ -42,6 +42,14 @@ describe("SysError", () => {
     expect(e.path).toBe("/inner");
     expect(e.errno).toBe(Errno.EACCES);
   });
+
+  test("withContext keeps the original detail and adds one when there was none", () => {
+    const kept = new SysError("EINVAL", { detail: "bad flags" }).withContext({ syscall: "dup3", detail: "other" });
+    expect(kept.detail).toBe("bad flags");
+    expect(kept.message).toBe("EINVAL: invalid argument, dup3 (bad flags)");
+    const added = new SysError("EINVAL").withContext({ syscall: "dup3", detail: "equal fds" });
+    expect(added.message).toBe("EINVAL: invalid argument, dup3 (equal fds)");
+  });
 });
 
 describe("isSysError", () => {

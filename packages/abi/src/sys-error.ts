@@ -75,6 +75,8 @@ export class SysError extends Error {
   readonly path: string | undefined;
   /** The second path of a two-path operation, if any. */
   readonly dest: string | undefined;
+  /** The explanation of which rule was broken, if the thrower gave one. */
+  readonly detail: string | undefined;
 
   /**
    * @param code - The errno, as a code (`"ENOENT"`) or a number.
@@ -96,6 +98,7 @@ export class SysError extends Error {
     this.syscall = options.syscall;
     this.path = options.path;
     this.dest = options.dest;
+    this.detail = options.detail;
   }
 
   /** Marks instances for {@link isSysError} across package copies. */
@@ -105,14 +108,15 @@ export class SysError extends Error {
 
   /**
    * A copy of this error with the syscall and paths filled in (for layers that learn them
-   * later, such as the kernel's syscall API wrapping a VFS error). Fields already set win.
+   * later, such as the kernel's syscall API wrapping a VFS error). Fields already set win,
+   * including the detail.
    */
   withContext(options: SysErrorOptions): SysError {
     return new SysError(this.errno, {
       ...(this.syscall !== undefined || options.syscall !== undefined ? { syscall: this.syscall ?? options.syscall } : {}),
       ...(this.path !== undefined || options.path !== undefined ? { path: this.path ?? options.path } : {}),
       ...(this.dest !== undefined || options.dest !== undefined ? { dest: this.dest ?? options.dest } : {}),
-      ...(options.detail !== undefined ? { detail: options.detail } : {}),
+      ...(this.detail !== undefined || options.detail !== undefined ? { detail: this.detail ?? options.detail } : {}),
     });
   }
 }

@@ -21,3 +21,21 @@ export function expectErrno(fn: () => unknown, code: ErrnoCode): SysError {
     thrown === undefined ? "a normal return" : isSysError(thrown) ? thrown.code : thrown instanceof Error ? thrown.message : typeof thrown;
   throw new Error(`expected ${code}, got ${got}`);
 }
+
+/**
+ * Awaits `promise` and asserts that it rejects with a `SysError` with errno `code`;
+ * returns the error. The async twin of {@link expectErrno}.
+ * @public
+ */
+export async function expectErrnoAsync(promise: Promise<unknown>, code: ErrnoCode): Promise<SysError> {
+  let thrown: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    thrown = error;
+    if (isSysError(error, code)) return error;
+  }
+  const got =
+    thrown === undefined ? "a normal return" : isSysError(thrown) ? thrown.code : thrown instanceof Error ? thrown.message : typeof thrown;
+  throw new Error(`expected ${code}, got ${got}`);
+}

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { expectErrno } from "./expect-errno.js";
+export { expectErrno, expectErrnoAsync } from "./expect-errno.js";
 export {
   leakSnapshot,
   findLeaks,
