@@ -1,7 +1,7 @@
-// FIFOs through the kernel's FifoOpener. No filesystem of the tree calls it yet (tmpfs
-// answers ENXIO for FIFOs until it reads FifoOpenerKey), so these tests use testfs with
-// its open patched the way tmpfs is expected to do it: after its own checks, a FIFO is
-// handed to the opener from the context.
+// FIFOs through the kernel's FifoOpener on a filesystem other than tmpfs: testfs with its
+// open patched the way tmpfs does it (after its own checks, a FIFO is handed to the opener
+// from the context). The opener is filesystem-agnostic, as Linux's fifo_open is; the
+// tmpfs side is in fifo-tmpfs.test.ts.
 import {
   AT_FDCWD,
   FIONREAD,

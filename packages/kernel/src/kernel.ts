@@ -2,6 +2,7 @@
 // clocks, and the tasks. Twin of gVisor's pkg/sentry/kernel/kernel.go (the parts a
 // filesystem stack needs).
 import { Credentials, type UserNamespace } from "@vfskit/auth";
+import { PIPEFS_NAME, PIPEFS_REGISTER_OPTIONS, PipeFilesystemType, newPipeMount } from "@vfskit/pipefs";
 import { TmpfsFilesystemType } from "@vfskit/tmpfs";
 import {
   ClockKey,
@@ -17,7 +18,6 @@ import {
   type VirtualDentry,
 } from "@vfskit/vfs";
 import type { Timespec } from "@vfskit/abi";
-import { ANON_PIPE_FS_NAME, AnonPipeFilesystemType } from "./anon-pipe-mount.js";
 import { FDTable } from "./fd-table.js";
 import { FifoOpenerKey, KernelFifoOpener } from "./fifo-open.js";
 import { FSContext } from "./fs-context.js";
@@ -151,7 +151,7 @@ export class Kernel {
     if (vfs.getFilesystemType("tmpfs") === undefined) {
       vfs.registerFilesystemType("tmpfs", new TmpfsFilesystemType(), { allowUserMount: true, allowUserList: true });
     }
-    vfs.registerFilesystemType(ANON_PIPE_FS_NAME, new AnonPipeFilesystemType(), { allowUserList: true });
+    vfs.registerFilesystemType(PIPEFS_NAME, new PipeFilesystemType(), PIPEFS_REGISTER_OPTIONS);
 
     const fifoOpener = new KernelFifoOpener();
     const extra = [...(opts.contextValues ?? [])];
@@ -172,10 +172,7 @@ export class Kernel {
       ...extra,
     ]);
 
-    const pipefs = vfs.newFilesystem(this.ctx, ANON_PIPE_FS_NAME, ANON_PIPE_FS_NAME, { internalMount: true });
-    this.#pipeMount = vfs.newDisconnectedMount(pipefs.fs, pipefs.root);
-    pipefs.root.decRef(this.ctx);
-    pipefs.fs.decRef(this.ctx);
+    this.#pipeMount = newPipeMount(this.ctx, vfs);
 
     // init: root and working directory at the namespace root.
     this.#root.incRef();

@@ -22,6 +22,7 @@ import {
   SEEK_END,
   SEEK_SET,
   SIGPIPE,
+  ST_VALID,
   S_IFIFO,
   S_IFMT,
 } from "@vfskit/abi";
@@ -115,6 +116,8 @@ describe("pipe2 through the kernel", () => {
       expect(st.type).toBe(PIPEFS_MAGIC);
       expect(st.bsize).toBe(PAGE_SIZE);
       expect(st.namelen).toBe(NAME_MAX);
+      // Host: a pipe's f_flags is 0x20 (ST_VALID only: pipefs is an internal mount).
+      expect(st.flags).toBe(ST_VALID);
       init.close(r);
       init.close(w);
     });

@@ -20,6 +20,8 @@ import {
   S_IFLNK,
   S_IFMT,
   TMPFS_MAGIC,
+  ST_RELATIME,
+  ST_VALID,
   UTIME_NOW,
   UTIME_OMIT,
   W_OK,
@@ -196,6 +198,8 @@ describe("attribute system calls", () => {
   test("statfs and fstatfs report the filesystem and the mount's flags", () => {
     withKernel((_k, init) => {
       expect(init.statfs("/").type).toBe(TMPFS_MAGIC);
+      // Host: tmpfs reports f_flags 0x1020 (ST_VALID | ST_RELATIME).
+      expect(init.statfs("/").flags).toBe(ST_VALID | ST_RELATIME);
       const fd = init.open("/", O_RDONLY);
       expect(init.fstatfs(fd).type).toBe(TMPFS_MAGIC);
       init.close(fd);

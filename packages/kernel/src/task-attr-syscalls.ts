@@ -8,6 +8,7 @@ import {
   AT_NO_AUTOMOUNT,
   AT_STATX_SYNC_TYPE,
   AT_SYMLINK_NOFOLLOW,
+  Capability,
   O_PATH,
   R_OK,
   STATX_ATIME,
@@ -19,8 +20,12 @@ import {
   STATX_TYPE,
   STATX_UID,
   STATX__RESERVED,
+  S_IFDIR,
   S_IFMT,
   S_IFREG,
+  S_ISGID,
+  S_ISUID,
+  S_IXGRP,
   SysError,
   UTIME_NOW,
   UTIME_OMIT,
@@ -31,7 +36,7 @@ import {
   type Timespec,
 } from "@vfskit/abi";
 import { CapabilitySet, NO_ID, orOverflow, type Credentials, type GID, type KGID, type KUID, type UID } from "@vfskit/auth";
-import { withCredentials, type FileDescription, type SetStatAttributes, type StatOptions } from "@vfskit/vfs";
+import { withCredentials, type FileDescription, type PathOperation, type SetStatAttributes, type StatOptions } from "@vfskit/vfs";
 import {
   enter,
   failure,
@@ -296,7 +301,10 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
    * @throws EROFS - A read-only mount.
    */
   fchownat(dirfd: number, path: string, owner: number, group: number, flags = 0): void {
-    this.#setStatAt(dirfd, path, flags, "fchownat", (s) => this.#chownAttributes(s, owner, group));
+    this.#setStatAt(dirfd, path, flags, "fchownat", (s, pop) => {
+      const stat = this.#chownAttributes(s, owner, group);
+      return stat.mask === 0 && pop !== undefined ? this.#chownKillPrivs(s, pop) : stat;
+    });
   }
 
   /**
@@ -333,6 +341,26 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
    */
   fchown(fd: number, owner: number, group: number): void {
     this.#setStatFD(fd, "fchown", (s) => this.#chownAttributes(s, owner, group));
+  }
+
+  /**
+   * chown(-1, -1) still clears set-user-ID (and set-group-ID where Linux's
+   * `setattr_should_drop_sgid` says so) on a non-directory: `chown_common` asks for
+   * ATTR_KILL_SUID, which `notify_change` turns into a mode change, so a caller who is
+   * neither the owner nor holds CAP_FOWNER gets EPERM. Without such bits it changes nothing.
+   */
+  #chownKillPrivs(s: TaskInternals, pop: PathOperation): SetStatAttributes {
+    const st = s.kernel.vfs.statAt(this.ctx, pop, { mask: STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID, sync: 0 });
+    if ((st.mode & S_IFMT) === S_IFDIR) return { mask: 0 };
+    let drop = st.mode & S_ISUID;
+    if ((st.mode & S_ISGID) !== 0) {
+      const creds = s.credentials;
+      const keep =
+        (st.mode & S_IXGRP) === 0 &&
+        (creds.inGroup(st.gid as KGID) || creds.hasCapabilityOnFile(Capability.CAP_FSETID, st.uid as KUID, st.gid as KGID));
+      if (!keep) drop |= S_ISGID;
+    }
+    return drop === 0 ? { mask: 0 } : { mask: STATX_MODE, mode: st.mode & 0o7777 & ~drop };
   }
 
   #chownAttributes(s: TaskInternals, owner: number, group: number): SetStatAttributes {
@@ -503,7 +531,13 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
     }
   }
 
-  #setStatAt(dirfd: number, path: string, flags: number, syscall: string, attributes: (s: TaskInternals) => SetStatAttributes): void {
+  #setStatAt(
+    dirfd: number,
+    path: string,
+    flags: number,
+    syscall: string,
+    attributes: (s: TaskInternals, pop?: PathOperation) => SetStatAttributes,
+  ): void {
     const s = taskInternals(this);
     const t0 = enter(s);
     let r: ResolvedPath | undefined;
@@ -512,7 +546,7 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
       r = pathOperation(s, dirfd, path, { follow: (flags & AT_SYMLINK_NOFOLLOW) === 0, allowEmpty: (flags & AT_EMPTY_PATH) !== 0 });
       let stat: SetStatAttributes;
       try {
-        stat = attributes(s);
+        stat = attributes(s, r.pop);
       } catch (error) {
         // Linux maps the IDs after the lookup: report lookup errors first.
         s.kernel.vfs.statAt(this.ctx, r.pop, { mask: STATX_TYPE, sync: 0 });

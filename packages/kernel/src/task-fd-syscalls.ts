@@ -23,9 +23,8 @@ import {
   S_IFREG,
   SysError,
 } from "@vfskit/abi";
-import { PipeFileDescriptionImpl } from "@vfskit/pipefs";
+import { PipeFileDescriptionImpl, newPipe } from "@vfskit/pipefs";
 import type { FileDescription } from "@vfskit/vfs";
-import { newAnonPipe } from "./anon-pipe-mount.js";
 import { closeDescription } from "./fd-table.js";
 import { TaskBase, enter, failure, fdTableOf, getFile, leave, taskInternals } from "./task-base.js";
 
@@ -267,7 +266,7 @@ export abstract class TaskFDSyscalls extends TaskBase {
     const t0 = enter(s);
     try {
       if ((flags & ~(O_NONBLOCK | O_CLOEXEC)) !== 0) throw new SysError("EINVAL", { detail: "flags other than O_NONBLOCK | O_CLOEXEC" });
-      const { reader, writer } = newAnonPipe(this.ctx, this.kernel.anonPipeMount, flags);
+      const { reader, writer } = newPipe(this.ctx, this.kernel.anonPipeMount, flags);
       const table = fdTableOf(s);
       let readFd = -1;
       try {

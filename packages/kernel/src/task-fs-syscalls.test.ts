@@ -127,6 +127,9 @@ describe("mount and umount2", () => {
       expectErrno(() => init.open("/mnt/u/x", O_CREAT | O_WRONLY, 0o644), "EROFS");
       expect(k.vfs.generateProcMounts(init.ctx, init.fsContext.root())).toContain("/mnt/t tmpfs");
       expectErrno(() => init.mount("none", "/mnt/t", "nosuchfs", 0), "ENODEV");
+      // pipefs is listed but never mountable: EINVAL as Linux (gVisor: ENODEV).
+      expect(k.vfs.procFilesystems()).toContain("nodev\tpipefs\n");
+      expectErrno(() => init.mount("none", "/mnt/t", "pipefs", 0), "EINVAL");
       expectErrno(() => init.mount("none", "/missing", "tmpfs", 0), "ENOENT");
       init.umount("/mnt/u");
       init.umount("/mnt/t");

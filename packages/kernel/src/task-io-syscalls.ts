@@ -158,6 +158,8 @@ export abstract class TaskIOSyscalls extends TaskFDSyscalls {
     const t0 = enter(s);
     let file: FileDescription | undefined;
     try {
+      // Linux checks the offset before it looks the descriptor up (ksys_pread64).
+      if (offset < 0) throw new SysError("EINVAL", { detail: "negative offset" });
       file = getFile(s, fd);
       s.syscr++;
       const n = file.pread(this.ctx, dst, offset);
@@ -189,6 +191,8 @@ export abstract class TaskIOSyscalls extends TaskFDSyscalls {
     const t0 = enter(s);
     let file: FileDescription | undefined;
     try {
+      // Linux checks the offset before it looks the descriptor up (ksys_pwrite64).
+      if (offset < 0) throw new SysError("EINVAL", { detail: "negative offset" });
       file = getFile(s, fd);
       s.syscw++;
       const n = file.pwrite(this.ctx, src, offset);
@@ -260,6 +264,8 @@ export abstract class TaskIOSyscalls extends TaskFDSyscalls {
     const t0 = enter(s);
     let file: FileDescription | undefined;
     try {
+      // Linux checks the offset before it looks the descriptor up (do_preadv, do_pwritev).
+      if (offset !== undefined && offset < 0) throw new SysError("EINVAL", { detail: "negative offset" });
       const total = iovecLength(buffers, syscall);
       file = getFile(s, fd);
       const ctx = this.ctx;

@@ -15,6 +15,9 @@ import {
   O_TMPFILE,
   O_TRUNC,
   O_WRONLY,
+  RENAME_EXCHANGE,
+  RENAME_NOREPLACE,
+  RENAME_WHITEOUT,
   S_IFMT,
   SysError,
   isSysError,
@@ -150,9 +153,9 @@ export abstract class TaskPathSyscalls extends TaskIOSyscalls {
    * a writer, O_WRONLY for a reader (unless O_NONBLOCK). Other files open at once.
    *
    * @remarks
-   * The FIFO must be opened through the kernel's {@link FifoOpener} (a filesystem that
-   * reads {@link FifoOpenerKey} from the context). The descriptor number is allocated
-   * when the wait is over.
+   * The FIFO must be opened through the kernel's {@link @vfskit/vfs#FifoOpener} (a
+   * filesystem that reads {@link @vfskit/vfs#FifoOpenerKey} from the context, as tmpfs
+   * does). The descriptor number is allocated when the wait is over.
    * @param dirfd - AT_FDCWD or a directory descriptor.
    * @param path - The path.
    * @param flags - open(2) flags.
@@ -340,7 +343,14 @@ export abstract class TaskPathSyscalls extends TaskIOSyscalls {
             throw new SysError("ENOENT", { detail: "AT_EMPTY_PATH on a file opened with other credentials" });
           }
         }
-        const newr = pathOperation(s, newdirfd, newpath, { follow: false });
+        let newr: ReturnType<typeof pathOperation>;
+        try {
+          newr = pathOperation(s, newdirfd, newpath, { follow: false });
+        } catch (error) {
+          // Linux (do_linkat) reports a bad new name only after resolving the old path.
+          this.kernel.vfs.getDentryAt(this.ctx, oldr.pop).decRef(this.ctx);
+          throw error;
+        }
         try {
           this.kernel.vfs.linkAt(this.ctx, oldr.pop, newr.pop);
         } finally {
@@ -426,9 +436,23 @@ export abstract class TaskPathSyscalls extends TaskIOSyscalls {
     const s = taskInternals(this);
     const t0 = enter(s);
     try {
+      // Linux (do_renameat2) checks the flags before either name.
+      if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) !== 0) {
+        throw new SysError("EINVAL", { detail: "unknown flags" });
+      }
+      if ((flags & RENAME_EXCHANGE) !== 0 && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) !== 0) {
+        throw new SysError("EINVAL", { detail: "RENAME_EXCHANGE with another flag" });
+      }
       const oldr = pathOperation(s, olddirfd, oldpath, { follow: false });
       try {
-        const newr = pathOperation(s, newdirfd, newpath, { follow: false });
+        let newr: ReturnType<typeof pathOperation>;
+        try {
+          newr = pathOperation(s, newdirfd, newpath, { follow: false });
+        } catch (error) {
+          // Linux reports a bad new name only after walking the old name's parent.
+          if (oldr.pop.path.hasComponents()) this.kernel.vfs.getParentDentryAt(this.ctx, oldr.pop).parent.decRef(this.ctx);
+          throw error;
+        }
         try {
           this.kernel.vfs.renameAt(this.ctx, oldr.pop, newr.pop, { flags });
         } finally {

@@ -145,6 +145,23 @@ describe("tasks", () => {
     });
   });
 
+  test("execve needs execute permission only, not read (Linux's open_exec; host-checked)", () => {
+    withKernel((_k, init) => {
+      writeFile(init, "/exec-only", "#!", 0o711);
+      writeFile(init, "/read-only", "#!", 0o644);
+      writeFile(init, "/private", "#!", 0o700);
+      const user = init.fork();
+      user.setCredentials(userCreds(user, 1000));
+      expectErrno(() => user.open("/exec-only", O_RDONLY), "EACCES");
+      user.execve("/exec-only", ["exec-only"], []);
+      expect(user.comm).toBe("exec-only");
+      expectErrno(() => user.execve("/read-only", [], []), "EACCES");
+      expectErrno(() => user.execve("/private", [], []), "EACCES");
+      user.exit(0);
+      init.wait4(user.pid);
+    });
+  });
+
   test("execve closes close-on-exec descriptors, sets comm, argv, envp and the executable", () => {
     withKernel((k, init) => {
       writeFile(init, "/prog-with-a-long-name", "#!", 0o755);

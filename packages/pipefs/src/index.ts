@@ -9,6 +9,9 @@
  * A {@link VFSPipe} (owned by a FIFO inode, or by an anonymous pipe) holds one Pipe and
  * opens ends with Linux's rules; a {@link PendingFifoOpen} holds an end that is waiting
  * for the other side. A {@link PipeFileDescriptionImpl} holds one end for the VFS.
+ * A {@link PipeFifoOpener} holds the pipe of each open FIFO inode (weakly: the inode's
+ * lifetime decides). On the anonymous pipefs ({@link PipeFilesystemType}), each pipe's
+ * inode holds its {@link VFSPipe}, and the descriptions of its ends hold the inode.
  *
  * Reentrancy: everything is synchronous and runs to completion (DESIGN.md D2). Where
  * Linux would block, methods throw EAGAIN (or return a pending open) and the pipe's
@@ -30,3 +33,12 @@ export {
 export { PipeEnd, type PipeEndOptions } from "./pipe-end.js";
 export { VFSPipe, PendingFifoOpen, type VFSPipeOptions } from "./fifo.js";
 export { PipeFileDescriptionImpl, PIPE_FILE_DESCRIPTION_OPTIONS } from "./pipe-file-description.js";
+export { PipeFifoOpener, newPipeFileDescription } from "./fifo-opener.js";
+export {
+  PipeFilesystemType,
+  PIPEFS_NAME,
+  PIPEFS_REGISTER_OPTIONS,
+  newPipeMount,
+  newPipe,
+  type PipeFDs,
+} from "./pipefs.js";

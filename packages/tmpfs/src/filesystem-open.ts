@@ -19,6 +19,7 @@ import {
   SysError,
 } from "@vfskit/abi";
 import {
+  FifoOpenerKey,
   FileDescription,
   InternalError,
   MAY_EXEC,
@@ -62,7 +63,10 @@ const TMPFILE_BIT = O_TMPFILE & ~O_DIRECTORY;
  * @throws ELOOP - opening a symbolic link (O_NOFOLLOW).
  * @throws EPERM - O_NOATIME by someone who is not the owner.
  * @throws EINVAL - O_DIRECT on a directory.
- * @throws ENXIO - a FIFO, socket or device (not wired yet; see the README).
+ * @throws ENXIO - a socket or device (no driver; see the README); a FIFO when the
+ * context carries no `FifoOpenerKey`; a FIFO opened O_WRONLY | O_NONBLOCK without reader.
+ * @throws EINVAL - a FIFO opened with access mode 3.
+ * @throws EAGAIN - a FIFO open that must wait for the other side.
  */
 export function openAt(fs: TmpfsFilesystem, ctx: Context, rp: ResolvingPath, opts: OpenOptions): FileDescription | Restart {
   const flags = opts.flags;
@@ -75,9 +79,11 @@ export function openAt(fs: TmpfsFilesystem, ctx: Context, rp: ResolvingPath, opt
   const mustCreate = (flags & O_EXCL) !== 0;
   let start = startOf(rp);
   if (rp.done()) {
-    // open("/", O_CREAT) and the like: the file exists and is a directory here.
-    if (rp.mustBeDir()) throw new SysError("EISDIR", { syscall: "open" });
+    // open("/", O_CREAT) and the like: the file exists and is a directory here. "/" and
+    // "//" are LAST_ROOT in Linux: handle_dots, then do_open, where O_EXCL's EEXIST comes
+    // before EISDIR, trailing slash or not.
     if (mustCreate) throw new SysError("EEXIST", { syscall: "open" });
+    if (rp.mustBeDir()) throw new SysError("EISDIR", { syscall: "open" });
     return openExisting(fs, ctx, rp, start, opts, false);
   }
   for (;;) {
@@ -167,7 +173,14 @@ function openExisting(fs: TmpfsFilesystem, ctx: Context, rp: ResolvingPath, d: T
         throw new SysError("ELOOP", { syscall: "open" });
       case InodeKind.Special: {
         const special = inode as SpecialInode;
-        if (special.isFifo()) throw new SysError("ENXIO", { syscall: "open", detail: "FIFOs are not wired yet" });
+        if (special.isFifo()) {
+          // Linux's fifo_open, generic over filesystems: the opener in the context keeps
+          // the pipe (pipefs's PipeFifoOpener; the kernel's also waits). O_TRUNC does
+          // nothing to a FIFO, and opening one for writing is fine on a read-only mount.
+          const opener = ctx.value(FifoOpenerKey);
+          if (opener === undefined) throw new SysError("ENXIO", { syscall: "open", detail: "no FifoOpener in the context" });
+          return opener.open(ctx, new VirtualDentry(mount, d.vfsd), inode, flags);
+        }
         if (special.isDevice()) throw new SysError("ENXIO", { syscall: "open", detail: "no device registry yet" });
         throw new SysError("ENXIO", { syscall: "open", detail: "cannot open a socket" });
       }
@@ -191,7 +204,7 @@ function mayOpen(rp: ResolvingPath, inode: Inode, opts: OpenOptions): void {
       break;
     case S_IFBLK:
     case S_IFCHR:
-      if (rp.mount().flags().noDev) throw new SysError("EACCES", { syscall: "open", detail: "nodev mount" });
+      if (rp.mount().noDev()) throw new SysError("EACCES", { syscall: "open", detail: "nodev mount" });
       if ((ats & MAY_EXEC) !== 0) throw new SysError("EACCES", { syscall: "open" });
       break;
     case S_IFIFO:
@@ -199,7 +212,7 @@ function mayOpen(rp: ResolvingPath, inode: Inode, opts: OpenOptions): void {
       if ((ats & MAY_EXEC) !== 0) throw new SysError("EACCES", { syscall: "open" });
       break;
     default:
-      if ((ats & MAY_EXEC) !== 0 && rp.mount().flags().noExec) throw new SysError("EACCES", { syscall: "open", detail: "noexec mount" });
+      if ((ats & MAY_EXEC) !== 0 && rp.mount().noExec()) throw new SysError("EACCES", { syscall: "open", detail: "noexec mount" });
   }
   inode.checkPermissions(creds, ats);
   if ((opts.flags & O_NOATIME) !== 0 && !canActAsOwner(creds, inode.uid)) {

@@ -2,6 +2,7 @@
 // with the errno Linux gives (checked on Linux 6.18 with tmpfs at /dev/shm, as root and
 // as an unprivileged user) and its order where several apply.
 import {
+  O_ACCMODE,
   O_APPEND,
   O_CREAT,
   O_DIRECT,
@@ -23,11 +24,13 @@ import {
   S_IFREG,
   S_IFSOCK,
   STATX_ALL,
+  STATX_SIZE,
   W_OK,
   R_OK,
+  SysError,
 } from "@vfskit/abi";
 import { parse } from "@vfskit/fspath";
-import { VirtualDentry, lockBSD } from "@vfskit/vfs";
+import { FifoOpenerKey, VirtualDentry, lockBSD, withValue, type FifoOpener } from "@vfskit/vfs";
 import { describe, expect, test } from "vitest";
 import { bytes, createTmpfs, errnoOf, expectErrno, type TmpfsTest } from "./testing-fixtures/harness.js";
 
@@ -303,12 +306,43 @@ describe("open", () => {
       expect(t.readText("/f")).toBe("abcdefg");
     }));
 
-  test("FIFOs, devices and sockets cannot be opened yet (ENXIO); nodev is EACCES", () =>
+  test("FIFOs open through the FifoOpener in the context, after tmpfs's own checks", () =>
     withTmpfs((t) => {
-      t.vfs.mknodAt(t.ctx, t.pop("/fifo", { follow: false }), { mode: S_IFIFO | 0o666, devMajor: 0, devMinor: 0 });
+      t.vfs.mknodAt(t.ctx, t.pop("/fifo", { follow: false }), { mode: S_IFIFO | 0o640, devMajor: 0, devMinor: 0 });
+      t.vfs.linkAt(t.ctx, t.pop("/fifo", { follow: false }), t.pop("/link", { follow: false }));
+      // Without an opener a FIFO cannot be opened.
+      expectErrno(() => t.open("/fifo", O_RDONLY), "ENXIO");
+      const calls: { inode: object; flags: number; path: string }[] = [];
+      const opener: FifoOpener = {
+        open(ctx, vd, inode, flags) {
+          calls.push({ inode, flags, path: t.vfs.pathnameWithDeleted(ctx, t.root, vd) });
+          // Stand-in for a pipe: any description of the FIFO will do here.
+          throw new SysError("EAGAIN", { syscall: "open" });
+        },
+      };
+      const ctx = withValue(t.ctx, FifoOpenerKey, opener);
+      expectErrno(() => t.open("/fifo", O_WRONLY | O_TRUNC, 0, ctx), "EAGAIN");
+      expectErrno(() => t.open("/link", O_RDONLY, 0, ctx), "EAGAIN");
+      expect(calls.map((c) => [c.path, c.flags & (O_ACCMODE | O_TRUNC)])).toEqual([
+        ["/fifo", O_WRONLY | O_TRUNC],
+        ["/link", O_RDONLY],
+      ]);
+      // Hard links pass the same inode object.
+      expect(calls[0]?.inode).toBe(calls[1]?.inode);
+      // The filesystem's checks come first: O_EXCL, O_DIRECTORY, permission.
+      expectErrno(() => t.open("/fifo", O_RDONLY | O_CREAT | O_EXCL, 0o644, ctx), "EEXIST");
+      expectErrno(() => t.open("/fifo", O_RDONLY | O_DIRECTORY, 0, ctx), "ENOTDIR");
+      const user = withValue(t.asUser(1000, 1000), FifoOpenerKey, opener);
+      expectErrno(() => t.open("/fifo", O_RDONLY, 0, user), "EACCES");
+      expect(calls).toHaveLength(2);
+      // truncate(2) of a FIFO is EINVAL (Linux's do_truncate via shmem_setattr's type check).
+      expectErrno(() => t.vfs.setStatAt(t.ctx, t.pop("/fifo"), { stat: { mask: STATX_SIZE, size: 0 } }), "EINVAL");
+    }));
+
+  test("devices and sockets cannot be opened yet (ENXIO); nodev is EACCES", () =>
+    withTmpfs((t) => {
       t.vfs.mknodAt(t.ctx, t.pop("/chr", { follow: false }), { mode: S_IFCHR | 0o666, devMajor: 1, devMinor: 3 });
       t.vfs.mknodAt(t.ctx, t.pop("/sock", { follow: false }), { mode: S_IFSOCK | 0o666, devMajor: 0, devMinor: 0 });
-      expectErrno(() => t.open("/fifo", O_RDONLY), "ENXIO");
       expectErrno(() => t.open("/chr", O_RDWR), "ENXIO");
       expectErrno(() => t.open("/sock", O_RDONLY), "ENXIO");
       t.mkdir("/nodev");

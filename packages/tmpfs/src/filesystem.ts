@@ -69,8 +69,6 @@ export interface TmpfsConfig {
   readonly rootGID: KGID;
   /** The options as /proc/mounts shows them. */
   readonly mountOptions: string;
-  /** st_dev's minor number. */
-  readonly devMinor: number;
 }
 
 /**
@@ -90,7 +88,10 @@ export class TmpfsFilesystem implements FilesystemImpl, PageAccount {
   readonly vfsfs: Filesystem;
   /** The root directory's dentry. */
   readonly root: TmpfsDentry;
-  /** st_dev's minor number (major 0: an anonymous device, as Linux gives tmpfs). */
+  /**
+   * st_dev's minor number (major 0: an anonymous device from the VFS, as Linux's
+   * get_anon_bdev gives tmpfs); returned to the VFS on release.
+   */
   readonly devMinor: number;
   /** The `size=` limit in pages (`Infinity`: none). */
   readonly maxPages: number;
@@ -116,7 +117,7 @@ export class TmpfsFilesystem implements FilesystemImpl, PageAccount {
     this.maxInodes = config.maxInodes;
     this.#freeSpace = config.maxInodes === 0 ? Infinity : config.maxInodes * BOGO_INODE_SIZE;
     this.#mountOptions = config.mountOptions;
-    this.devMinor = config.devMinor;
+    this.devMinor = vfs.getAnonBlockDevMinor();
     trackObject(this.#leakToken, "tmpfs.Inodes", () => this.#liveInodes, () => `tmpfs dev 0:${this.devMinor}: live inodes`);
     this.vfsfs = new Filesystem(vfs, fsType, this);
     this.accountInode();
@@ -194,6 +195,7 @@ export class TmpfsFilesystem implements FilesystemImpl, PageAccount {
   /** Frees the whole tree: the filesystem lost its last reference. */
   release(ctx: Context): void {
     this.#released = true;
+    this.vfsfs.vfs.putAnonBlockDevMinor(this.devMinor);
     const stack: DirectoryInode[] = [this.root.inode as DirectoryInode];
     for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
       const children = dir.children;
@@ -261,6 +263,9 @@ export class TmpfsFilesystem implements FilesystemImpl, PageAccount {
   getParentDentryAt(ctx: Context, rp: ResolvingPath): Dentry | Restart {
     const d = walkParentDir(ctx, rp, startOf(rp));
     if (d === RESTART) return RESTART;
+    // Linux's parent walk (link_path_walk) checks search permission on the parent even
+    // when the last component is `.` or `..`: rename("secret/.", x) is EACCES, not EBUSY.
+    (d.inode as DirectoryInode).checkPermissions(rp.credentials(), MAY_EXEC);
     d.inode.incRef();
     return d.vfsd;
   }

@@ -275,7 +275,7 @@ export abstract class Inode {
       (a === this.ctimeSec && an <= this.ctimeNsec) ||
       sec - a >= RELATIME_WINDOW_SEC;
     // The mount flags last: reading them copies an object, and most accesses stop above.
-    if (!needed || mount.readOnly() || mount.flags().noATime) return;
+    if (!needed || mount.readOnly() || mount.noATime()) return;
     this.atimeSec = sec;
     this.atimeNsec = now.nsec;
   }

@@ -9,9 +9,10 @@ import { Inode, InodeKind } from "./inode.js";
  * A FIFO, character device, block device or socket node: metadata only.
  *
  * @remarks
- * Opening one does not work yet: FIFOs will be wired to pipefs, devices to a device
- * registry; until then open(2) fails with ENXIO (what Linux answers for a device with no
- * driver). Sockets cannot be opened in Linux either (ENXIO).
+ * A FIFO opens through the `FifoOpener` in the context (`FifoOpenerKey`), which keeps its
+ * pipe while it is open (ENXIO without one). Devices will be wired to a device registry;
+ * until then open(2) fails with ENXIO (what Linux answers for a device with no driver).
+ * Sockets cannot be opened in Linux either (ENXIO).
  * @internal
  */
 export class SpecialInode extends Inode {

@@ -29,10 +29,6 @@ export interface TmpfsInternalOptions {
 /** The default root mode: world-writable and sticky, as Linux's tmpfs. */
 const DEFAULT_ROOT_MODE = 0o1777;
 
-// The anonymous device minor numbers tmpfs filesystems report as st_dev (major 0).
-// The VFS has no allocator yet; numbers are never reused.
-let lastDevMinor = 0x100;
-
 /**
  * The `tmpfs` filesystem type: register it with a VirtualFilesystem to mount tmpfs.
  *
@@ -219,6 +215,5 @@ export function parseTmpfsOptions(ctx: Context, data: string, internal: TmpfsInt
     rootUID,
     rootGID,
     mountOptions: shown.join(","),
-    devMinor: ++lastDevMinor,
   };
 }

@@ -54,6 +54,12 @@ export interface RegisterFilesystemTypeOptions {
   readonly allowUserList?: boolean;
   /** The type needs a block device (no `nodev` in /proc/filesystems). */
   readonly requiresDevice?: boolean;
+  /**
+   * The type exists for the kernel's own mounts only (Linux's SB_NOUSER: pipefs, sockfs):
+   * mount(2) of it fails with EINVAL, where an unknown or merely not user-mountable type
+   * is ENODEV. Only meaningful without `allowUserMount`.
+   */
+  readonly noUser?: boolean;
 }
 
 /** One registered type. @internal */
@@ -96,6 +102,14 @@ export class FilesystemTypeRegistry {
     for (const { fsType } of this.#types.values()) fsType.release(ctx);
     this.#types.clear();
   }
+}
+
+/**
+ * The error for mounting a type registered with `noUser` (Linux's graft_tree refuses a
+ * SB_NOUSER superblock with EINVAL; gVisor answers ENODEV). @internal
+ */
+export function noUserMount(name: string): SysError {
+  return new SysError("EINVAL", { syscall: "mount", detail: `filesystem type ${JSON.stringify(name)} cannot be mounted` });
 }
 
 /** The error for an unknown or not-mountable type. @internal */

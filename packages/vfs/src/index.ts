@@ -51,6 +51,7 @@ export {
   rootFromContext,
 } from "./namespace.js";
 export { mangleMountPath } from "./mount-text.js";
+export { ANON_BLOCK_DEV_MINOR_MAX } from "./device.js";
 
 // Context, references, readiness, errors of contract.
 export {
@@ -72,6 +73,7 @@ export {
   type TrackedObject,
 } from "./refs.js";
 export { InternalError, assertInternal } from "./assert.js";
+export { FifoOpenerKey, type FifoOpener } from "./fifo-opener.js";
 export {
   WaiterQueue,
   waitForReadiness,

@@ -22,7 +22,7 @@ import { parse } from "@vfskit/fspath";
 import type { Context } from "./context.js";
 import { dentryState } from "./dentry.js";
 import type { Filesystem } from "./filesystem.js";
-import { noSuchFilesystemType, type NewFilesystem } from "./filesystem-type.js";
+import { noSuchFilesystemType, noUserMount, type NewFilesystem } from "./filesystem-type.js";
 import { type Mount, PropagationType, mountState, newMount, setMountReadOnly } from "./mount.js";
 import {
   abortClonedTree,
@@ -98,7 +98,10 @@ export function newFilesystem(
 ): NewFilesystem {
   const registered = vfsState(vfs).fsTypes.get(fsTypeName);
   if (registered === undefined) throw noSuchFilesystemType(fsTypeName);
-  if (opts.internalMount !== true && registered.opts.allowUserMount !== true) throw noSuchFilesystemType(fsTypeName);
+  if (opts.internalMount !== true && registered.opts.allowUserMount !== true) {
+    // Linux: SB_NOUSER types (pipefs) are EINVAL (graft_tree); gVisor says ENODEV.
+    throw registered.opts.noUser === true ? noUserMount(fsTypeName) : noSuchFilesystemType(fsTypeName);
+  }
   return registered.fsType.getFilesystem(ctx, vfs, source, opts);
 }
 
@@ -106,11 +109,13 @@ export function newFilesystem(
 export function newDisconnectedMount(vfs: VirtualFilesystem, fs: Filesystem, root: NewFilesystem["root"], opts: MountOptions, source = "none"): Mount {
   fs.incRef();
   root.incRef();
+  // Linux's kern_mount: no MNT_RELATIME (mount(2) adds it by default, path_mount).
   return newMount(vfs, fs, root, nextMountID(vfs), {
     flags: mountFlagsOf(opts),
     readOnly: opts.readOnly ?? false,
     source,
     ns: undefined,
+    relATime: false,
   });
 }
 

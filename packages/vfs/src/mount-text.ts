@@ -43,8 +43,10 @@ function perMountOptions(mount: Mount, withSuperblock: boolean): string {
   if (state.flags.noSUID) text += ",nosuid";
   if (state.flags.noDev) text += ",nodev";
   if (state.flags.noExec) text += ",noexec";
-  // Linux's default atime mode is relatime; only noatime is modelled besides.
-  text += state.flags.noATime ? ",noatime" : ",relatime";
+  // Linux's default atime mode is relatime; only noatime is modelled besides. Internal
+  // mounts (kern_mount) have neither.
+  if (state.flags.noATime) text += ",noatime";
+  else if (state.relATime) text += ",relatime";
   return text;
 }
 

@@ -263,6 +263,7 @@ export function cloneMount(vfs: VirtualFilesystem, mount: Mount, root: Dentry): 
     source: state.source,
     ns: undefined,
     locked: state.locked,
+    relATime: state.relATime,
   });
   Object.assign(mountState(clone).lockedFlags, state.lockedFlags);
   return clone;

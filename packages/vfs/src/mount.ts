@@ -1,6 +1,6 @@
 // A mount: one filesystem's dentry grafted onto a point of the mount tree. Twin of the
 // Mount half of gVisor's pkg/sentry/vfs/mount.go (Linux's struct mount).
-import { ST_NOATIME, ST_NODEV, ST_NOEXEC, ST_NOSUID, ST_RDONLY, ST_RELATIME, SysError } from "@vfskit/abi";
+import { ST_NOATIME, ST_NODEV, ST_NOEXEC, ST_NOSUID, ST_RDONLY, ST_RELATIME, ST_VALID, SysError } from "@vfskit/abi";
 import type { Context } from "./context.js";
 import type { Dentry } from "./dentry.js";
 import type { Filesystem } from "./filesystem.js";
@@ -74,6 +74,11 @@ export interface MountState {
   /** Per-mount flags (MS_NOEXEC…). Read-only is `readOnly`. */
   flags: Required<MountFlags>;
   readOnly: boolean;
+  /**
+   * Linux's MNT_RELATIME: set on mounts made by mount(2) and namespace roots, not on the
+   * kernel's internal mounts (kern_mount: pipefs), whose statfs then shows only ST_VALID.
+   */
+  relATime: boolean;
   /** Writes in progress (checkBeginWrite without endWrite). */
   writers: number;
   propagation: PropagationType;
@@ -101,6 +106,8 @@ export interface MountInit {
   readonly source: string;
   readonly ns: MountNamespace | undefined;
   readonly locked?: boolean;
+  /** MNT_RELATIME (default true); false for internal mounts. */
+  readonly relATime?: boolean;
 }
 
 /** Creates a mount taking over one reference on `fs` and on `root`. @internal */
@@ -167,6 +174,7 @@ export class Mount extends RefCounted {
       lockedFlags: { readOnly: false, noExec: false, noDev: false, noSUID: false },
       flags: { ...init.flags },
       readOnly: init.readOnly,
+      relATime: init.relATime ?? true,
       writers: 0,
       propagation: PropagationType.Private,
       groupID: 0,
@@ -179,9 +187,35 @@ export class Mount extends RefCounted {
     return this.#root;
   }
 
-  /** The per-mount flags (noexec, noatime, nodev, nosuid). */
+  /**
+   * The per-mount flags (noexec, noatime, nodev, nosuid), as a new object.
+   *
+   * @remarks
+   * Allocates a copy on every call; on hot paths use {@link Mount.noExec},
+   * {@link Mount.noATime}, {@link Mount.noDev} and {@link Mount.noSUID}.
+   */
   flags(): Required<MountFlags> {
     return { ...this.#state.flags };
+  }
+
+  /** Reports whether programs may not be executed from this mount (MS_NOEXEC). */
+  noExec(): boolean {
+    return this.#state.flags.noExec;
+  }
+
+  /** Reports whether access times are never updated on this mount (MS_NOATIME). */
+  noATime(): boolean {
+    return this.#state.flags.noATime;
+  }
+
+  /** Reports whether device nodes may not be opened on this mount (MS_NODEV). */
+  noDev(): boolean {
+    return this.#state.flags.noDev;
+  }
+
+  /** Reports whether set-user-ID and set-group-ID bits are ignored on this mount (MS_NOSUID). */
+  noSUID(): boolean {
+    return this.#state.flags.noSUID;
   }
 
   /** Reports whether the mount is read-only. */
@@ -190,18 +224,24 @@ export class Mount extends RefCounted {
   }
 
   /**
-   * The mount's flags as statfs(2) ST_* bits: ST_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC,
-   * and ST_NOATIME or (Linux's default) ST_RELATIME.
+   * The mount's flags as statfs(2) ST_* bits: always ST_VALID (Linux's
+   * calculate_f_flags), then ST_RDONLY, ST_NOSUID, ST_NODEV, ST_NOEXEC, and ST_NOATIME or
+   * (Linux's default for mount(2)) ST_RELATIME.
+   *
+   * @remarks
+   * Internal mounts from {@link VirtualFilesystemBase.newDisconnectedMount} (pipefs) get
+   * no ST_RELATIME, as Linux's kern_mount: a pipe's fstatfs shows 0x20.
    */
   statfsFlags(): number {
     const state = this.#state;
-    let bits = 0;
+    let bits = ST_VALID;
     if (state.readOnly) bits |= ST_RDONLY;
     if (state.flags.noSUID) bits |= ST_NOSUID;
     if (state.flags.noDev) bits |= ST_NODEV;
     if (state.flags.noExec) bits |= ST_NOEXEC;
     // Linux mounts are relatime unless noatime (strictatime is not modelled).
-    bits |= state.flags.noATime ? ST_NOATIME : ST_RELATIME;
+    if (state.flags.noATime) bits |= ST_NOATIME;
+    else if (state.relATime) bits |= ST_RELATIME;
     return bits;
   }
 

@@ -79,19 +79,23 @@ function capableOverUID(creds: Credentials, cap: number, kuid: KUID): boolean {
  * write permission and return a descriptor that can be used for neither", open(2))
  * needs read and write.
  *
+ * Opening for execve asks only for MAY_EXEC, as Linux's `open_exec` does (its
+ * `acc_mode` is MAY_EXEC | MAY_OPEN): a program with mode 0711 runs for a user who may
+ * not read it. gVisor asks for MAY_READ | MAY_EXEC.
+ *
  * @returns MAY_READ for O_RDONLY (plus MAY_WRITE with O_TRUNC), MAY_WRITE for O_WRONLY,
- * MAY_READ|MAY_WRITE for O_RDWR and for mode 3; plus MAY_EXEC when opening for execve.
+ * MAY_READ|MAY_WRITE for O_RDWR and for mode 3; MAY_EXEC alone when opening for execve.
  * @public
  */
 export function accessTypesForOpenFlags(opts: OpenOptions): AccessTypes {
-  const exec = opts.fileExec === true ? MAY_EXEC : 0;
+  if (opts.fileExec === true) return MAY_EXEC;
   switch (opts.flags & O_ACCMODE) {
     case O_RDONLY:
-      return exec | MAY_READ | ((opts.flags & O_TRUNC) !== 0 ? MAY_WRITE : 0);
+      return MAY_READ | ((opts.flags & O_TRUNC) !== 0 ? MAY_WRITE : 0);
     case O_WRONLY:
-      return exec | MAY_WRITE;
+      return MAY_WRITE;
     default:
-      return exec | MAY_READ | MAY_WRITE;
+      return MAY_READ | MAY_WRITE;
   }
 }
 

@@ -165,6 +165,10 @@ export class ResolvingPath {
   #curPart = 0;
   #followFinal = false;
   #mustBeDir = false;
+  // O_DIRECTORY: the final file must be a directory, but unlike a trailing slash this does
+  // not make a final symbolic link followed (Linux: LOOKUP_DIRECTORY without LOOKUP_FOLLOW;
+  // gVisor follows it, so O_DIRECTORY|O_NOFOLLOW opened a linked directory).
+  #openDirectory = false;
   #symlinks = 0;
   #pending = Pending.None;
   #nextMount: Mount | undefined = undefined; // reference held
@@ -184,6 +188,7 @@ export class ResolvingPath {
       rp.#curPart = 0;
       rp.#followFinal = init.followFinalSymlink;
       rp.#mustBeDir = init.path.dir;
+      rp.#openDirectory = false;
       rp.#symlinks = 0;
       rp.#pending = Pending.None;
     };
@@ -204,7 +209,7 @@ export class ResolvingPath {
       rp.#curPart = 0;
     };
     rpSetMustBeDir = (rp) => {
-      rp.#mustBeDir = true;
+      rp.#openDirectory = true;
     };
     rpCreate = () => new ResolvingPath();
   }
@@ -319,6 +324,7 @@ export class ResolvingPath {
     rp.#curPart = this.#curPart;
     rp.#followFinal = this.#followFinal;
     rp.#mustBeDir = this.#mustBeDir;
+    rp.#openDirectory = this.#openDirectory;
     rp.#symlinks = this.#symlinks;
     return rp;
   }
@@ -333,7 +339,7 @@ export class ResolvingPath {
 
   /** Reports whether the final file must be a directory (trailing slash, O_DIRECTORY). */
   mustBeDir(): boolean {
-    return this.#mustBeDir;
+    return this.#mustBeDir || this.#openDirectory;
   }
 
   /**

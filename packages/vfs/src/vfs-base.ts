@@ -15,6 +15,7 @@ import {
   type Dentry,
   type RenameDentryTicket,
 } from "./dentry.js";
+import { AnonBlockDevMinorAllocator } from "./device.js";
 import type { Filesystem } from "./filesystem.js";
 import {
   FilesystemTypeRegistry,
@@ -42,6 +43,7 @@ export interface VfsState {
   readonly filesystems: Set<Filesystem>;
   readonly fsTypes: FilesystemTypeRegistry;
   readonly rpPool: ResolvingPath[];
+  readonly anonMinors: AnonBlockDevMinorAllocator;
 }
 
 /** The package-internal state of `vfs`. @internal */
@@ -89,6 +91,7 @@ export abstract class VirtualFilesystemBase {
     filesystems: new Set(),
     fsTypes: new FilesystemTypeRegistry(),
     rpPool: [],
+    anonMinors: new AnonBlockDevMinorAllocator(),
   };
 
   static {
@@ -107,6 +110,31 @@ export abstract class VirtualFilesystemBase {
    */
   release(ctx: Context): void {
     this.#state.fsTypes.release(ctx);
+  }
+
+  // -- Anonymous devices --------------------------------------------------------------
+
+  /**
+   * Allocates a minor device number for a filesystem without a block device (its
+   * `st_dev` is 0:minor, as Linux's `get_anon_bdev` gives tmpfs, procfs, sysfs, pipefs).
+   *
+   * @remarks
+   * Numbers start at 1 and the lowest free one is handed out, so a freed number is reused
+   * (Linux's IDA; gVisor keeps counting up). Return it with
+   * {@link VirtualFilesystemBase.putAnonBlockDevMinor} when the filesystem is released.
+   * @returns The minor number, between 1 and {@link ANON_BLOCK_DEV_MINOR_MAX}.
+   * @throws EMFILE - Every number is in use (Linux and gVisor).
+   */
+  getAnonBlockDevMinor(): number {
+    return this.#state.anonMinors.get();
+  }
+
+  /**
+   * Returns a number from {@link VirtualFilesystemBase.getAnonBlockDevMinor}.
+   * @param minor - The number; it must be allocated (anything else is a contract error).
+   */
+  putAnonBlockDevMinor(minor: number): void {
+    this.#state.anonMinors.put(minor);
   }
 
   // -- Filesystem types ---------------------------------------------------------------
@@ -142,6 +170,7 @@ export abstract class VirtualFilesystemBase {
    * @returns The filesystem and its root dentry, one reference on each for the caller.
    * @throws ENODEV - no such type, or the type is not user-mountable and
    * `opts.internalMount` is not set.
+   * @throws EINVAL - the type is registered `noUser` and `opts.internalMount` is not set.
    */
   newFilesystem(ctx: Context, source: string, fsTypeName: string, opts: GetFilesystemOptions = {}): NewFilesystem {
     return ops.newFilesystem(this.#vfs, ctx, source, fsTypeName, opts);
@@ -220,6 +249,7 @@ export abstract class VirtualFilesystemBase {
    * Creates a filesystem of type `fsTypeName` and a disconnected mount of it.
    * @returns The mount, one reference for the caller.
    * @throws ENODEV - unknown or not user-mountable type.
+   * @throws EINVAL - the type is registered `noUser` (internal only).
    */
   mountDisconnected(ctx: Context, source: string, fsTypeName: string, opts: MountOptions = {}): Mount {
     return ops.mountDisconnected(this.#vfs, ctx, source, fsTypeName, opts);
@@ -248,6 +278,7 @@ export abstract class VirtualFilesystemBase {
    * @throws ENOENT, ENOTDIR, ELOOP, EACCES - resolving `target`.
    * @throws EPERM - no CAP_SYS_ADMIN over the caller's mount namespace.
    * @throws ENODEV - unknown or not user-mountable type.
+   * @throws EINVAL - the type is registered `noUser` (pipefs: Linux's SB_NOUSER).
    * @throws ENOENT - the target was removed, or its mount was unmounted.
    * @throws EINVAL - the target's mount is not in a namespace.
    * @throws EBUSY - mounting a filesystem on the root of a mount of itself.

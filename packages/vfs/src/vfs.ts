@@ -116,8 +116,14 @@ const TMPFILE_BIT = O_TMPFILE & ~O_DIRECTORY;
 const RENAME_FLAGS = RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT;
 
 
-function emptyPathError(pop: PathOperation, absoluteCode: "EEXIST" | "EBUSY", syscall: string): SysError {
+function emptyPathError(pop: PathOperation, absoluteCode: "EEXIST" | "EBUSY" | "EISDIR", syscall: string): SysError {
   return new SysError(pop.path.absolute ? absoluteCode : "ENOENT", { syscall, path: pop.path.toString() });
+}
+
+/** Whether the last component of `path` is `.` or `..`. */
+function isDotOrDotDotPath(path: Path): boolean {
+  const text = path.toString().replace(/\/+$/u, "");
+  return text === "." || text === ".." || text.endsWith("/.") || text.endsWith("/..");
 }
 
 function followFinalError(syscall: string): SysError {
@@ -367,7 +373,7 @@ export class VirtualFilesystem extends VirtualFilesystemBase {
     }
     if (opts.fileExec === true) {
       try {
-        if (fd.mount().flags().noExec) throw new SysError("EACCES", { syscall: "execve", detail: "noexec mount" });
+        if (fd.mount().noExec()) throw new SysError("EACCES", { syscall: "execve", detail: "noexec mount" });
         const stat = fd.stat(ctx, { mask: STATX_TYPE, sync: 0 });
         if ((stat.mask & STATX_TYPE) === 0 || (stat.mode & S_IFMT) !== S_IFREG) {
           throw new SysError("EACCES", { syscall: "execve", detail: "not a regular file" });
@@ -423,18 +429,45 @@ export class VirtualFilesystem extends VirtualFilesystemBase {
     if ((flags & RENAME_EXCHANGE) !== 0 && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)) !== 0) {
       throw new SysError("EINVAL", { syscall: "renameat2", detail: "RENAME_EXCHANGE with another flag" });
     }
-    if (!oldpop.path.hasComponents()) throw emptyPathError(oldpop, "EBUSY", "rename");
-    if (oldpop.followFinalSymlink) throw followFinalError("rename");
+    if (oldpop.followFinalSymlink || newpop.followFinalSymlink) throw followFinalError("rename");
+    // Linux (do_renameat2) resolves both parents before it looks at either last component:
+    // rename(".", "missing/x") is ENOENT, not EBUSY; rename("/", x) walks x's parent first.
+    if (!oldpop.path.hasComponents()) {
+      if (!oldpop.path.absolute) throw emptyPathError(oldpop, "EBUSY", "rename");
+      this.#renameBusy(ctx, undefined, newpop, opts.flags, true);
+    }
     const { parent, name } = this.getParentDentryAt(ctx, oldpop);
     try {
-      if (name === "." || name === "..") throw new SysError("EBUSY", { syscall: "rename", path: oldpop.path.toString() });
-      if (!newpop.path.hasComponents()) throw emptyPathError(newpop, "EBUSY", "rename");
-      if (newpop.followFinalSymlink) throw followFinalError("rename");
+      const oldBusy = name === "." || name === "..";
+      if (oldBusy || !newpop.path.hasComponents() || isDotOrDotDotPath(newpop.path)) {
+        this.#renameBusy(ctx, parent, newpop, opts.flags, oldBusy);
+      }
       const renameOpts: RenameOptions = oldpop.path.dir ? { ...opts, mustBeDir: true } : opts;
       this.#walk(ctx, newpop, (rp) => rp.mount().fs.impl.renameAt(ctx, rp, parent, name, renameOpts));
     } finally {
       parent.decRef(ctx);
     }
+  }
+
+  /**
+   * The end of renameat2 when a last component is `/`, `.` or `..`, in Linux's order:
+   * the new parent's walk errors, EXDEV, EBUSY for the old name, then EEXIST
+   * (RENAME_NOREPLACE) or EBUSY for the new one. Always throws.
+   */
+  #renameBusy(ctx: Context, oldParent: VirtualDentry | undefined, newpop: PathOperation, flags: number, oldBusy: boolean): never {
+    let newMount: Mount | undefined;
+    if (!newpop.path.hasComponents()) {
+      if (!newpop.path.absolute) throw emptyPathError(newpop, "EBUSY", "rename");
+      newMount = newpop.root.mount;
+    } else {
+      const np = this.getParentDentryAt(ctx, newpop);
+      newMount = np.parent.mount;
+      np.parent.decRef(ctx);
+    }
+    if (oldParent !== undefined && oldParent.mount !== newMount) throw new SysError("EXDEV", { syscall: "rename" });
+    if (oldBusy) throw new SysError("EBUSY", { syscall: "rename", detail: "the old name is /, . or .." });
+    const code = (flags & RENAME_NOREPLACE) !== 0 ? "EEXIST" : "EBUSY";
+    throw new SysError(code, { syscall: "rename", path: newpop.path.toString(), detail: "the new name is /, . or .." });
   }
 
   /**
@@ -556,14 +589,15 @@ export class VirtualFilesystem extends VirtualFilesystemBase {
 
   /**
    * unlink(2).
-   * @throws EBUSY - empty absolute path.
+   * @throws EISDIR - empty absolute path (`unlink("/")`).
    * @throws ENOENT - empty relative path.
    * @throws EINVAL - `pop.followFinalSymlink`.
    * @throws ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP, EACCES - resolving the parent.
    * @throws EISDIR, ENOENT, ENOTDIR, EACCES, EPERM, EBUSY, EROFS - from the filesystem.
    */
   unlinkAt(ctx: Context, pop: PathOperation): void {
-    if (!pop.path.hasComponents()) throw emptyPathError(pop, "EBUSY", "unlink");
+    // Linux: "/" is LAST_ROOT, which do_unlinkat answers with EISDIR (gVisor: EBUSY).
+    if (!pop.path.hasComponents()) throw emptyPathError(pop, "EISDIR", "unlink");
     if (pop.followFinalSymlink) throw followFinalError("unlink");
     this.#walk(ctx, pop, (rp) => rp.mount().fs.impl.unlinkAt(ctx, rp));
   }

@@ -63,15 +63,14 @@ import { getXattr, listXattr, removeXattr, setXattr, testStatFS } from "./testfs
  *
  * @remarks
  * Mount data (comma-separated) may set the root's `mode` (octal), `uid` and `gid`.
- * Every filesystem it creates gets its own device number (major 0, minors from 1).
+ * Every filesystem it creates gets its own device number: major 0 and a minor from the
+ * VFS's anonymous-device allocator, returned when the filesystem is released.
  * @public
  */
 export class TestFilesystemType implements FilesystemType {
-  #nextMinor = 1;
-
   /** Creates a new, empty testfs. */
   getFilesystem(ctx: Context, vfs: VirtualFilesystem, _source: string, opts: GetFilesystemOptions): NewFilesystem {
-    const fs = new TestFilesystem(ctx, vfs, this, { major: 0, minor: this.#nextMinor++ }, opts.data ?? "");
+    const fs = new TestFilesystem(ctx, vfs, this, { major: 0, minor: vfs.getAnonBlockDevMinor() }, opts.data ?? "");
     const root = fs.root;
     root.incRef(); // the caller's; the filesystem keeps its own
     return { fs: fs.vfsfs, root: root.vfsd };
@@ -132,9 +131,10 @@ export class TestFilesystem implements FilesystemImpl {
     return new TestInode(this.#nextIno++, mode, { uid: creds.effectiveKUID, gid }, clockFrom(ctx).now(), this.device, extra);
   }
 
-  /** Drops the root. */
+  /** Drops the root and returns the device number. */
   release(ctx: Context): void {
     this.root.decRef(ctx);
+    this.vfsfs.vfs.putAnonBlockDevMinor(this.device.minor);
   }
 
   /** In memory: nothing to write out. */

@@ -2,7 +2,9 @@
 // on a mount that is never connected to any tree. Twin of gVisor's
 // pkg/sentry/fsimpl/pipefs/pipefs.go (Linux's fs/pipe.c pipefs + get_pipe_inode).
 //
-// Kept isolated in the kernel until kernfs exists; it is meant to move into @vfskit/pipefs.
+// Built on the VFS directly, not on kernfs: every inode is reached only through the
+// descriptions of its ends (no path leads to one), so kernfs's dentry tree, cache and
+// lookups would be unused weight; what remains is a handful of metadata fields.
 import {
   O_NONBLOCK,
   O_RDONLY,
@@ -25,13 +27,11 @@ import {
   type Statx,
   type Timespec,
 } from "@vfskit/abi";
-import type { KGID, KUID } from "@vfskit/auth";
-import type { Builder } from "@vfskit/fspath";
-import { PIPE_FILE_DESCRIPTION_OPTIONS, PendingFifoOpen, PipeFileDescriptionImpl, VFSPipe } from "@vfskit/pipefs";
 import {
   Dentry,
   FileDescription,
   Filesystem,
+  InternalError,
   PrependPathResult,
   RefCounted,
   VirtualDentry,
@@ -53,6 +53,7 @@ import {
   type Mount,
   type NewFilesystem,
   type OpenOptions,
+  type RegisterFilesystemTypeOptions,
   type RenameOptions,
   type ResolvingPath,
   type Restart,
@@ -61,16 +62,27 @@ import {
   type StatOptions,
   type VirtualFilesystem,
 } from "@vfskit/vfs";
+import { PendingFifoOpen, VFSPipe } from "./fifo.js";
+import { PIPE_FILE_DESCRIPTION_OPTIONS, PipeFileDescriptionImpl } from "./pipe-file-description.js";
 
-/** The name the kernel registers the type under (shown in /proc/filesystems, not mountable). */
-export const ANON_PIPE_FS_NAME = "pipefs";
+// The owner IDs and the path builder, named through the VFS's own types so that pipefs
+// needs no direct dependency on @vfskit/auth and @vfskit/fspath for three type names.
+type KUID = Context["credentials"]["fsKUID"];
+type KGID = Context["credentials"]["fsKGID"];
+type Builder = Parameters<FilesystemImpl["prependPath"]>[4];
 
 /**
- * The minor device number of the pipe filesystem (major 0). The VFS has no allocator of
- * anonymous device numbers yet; this one is fixed and stays clear of the ranges testfs
- * (from 1) and tmpfs (from 0x101) use.
+ * The name pipefs is registered under (listed in /proc/filesystems as `nodev\tpipefs`).
+ * @public
  */
-const PIPEFS_DEV_MINOR = 0x80;
+export const PIPEFS_NAME = "pipefs";
+
+/**
+ * How to register {@link PipeFilesystemType}: listed in /proc/filesystems, never mountable
+ * by mount(2) (Linux's SB_NOUSER: EINVAL), only through an internal mount.
+ * @public
+ */
+export const PIPEFS_REGISTER_OPTIONS: RegisterFilesystemTypeOptions = { allowUserList: true, noUser: true };
 
 /** A pipe's inode and its only dentry (Linux gives each pipe a pseudo dentry). */
 class PipeDentry extends RefCounted implements DentryImpl {
@@ -85,8 +97,11 @@ class PipeDentry extends RefCounted implements DentryImpl {
   mtime: Timespec;
   ctime: Timespec;
 
-  constructor(ino: number, mode: number, uid: KUID, gid: KGID, now: Timespec, vfsPipe: VFSPipe | undefined) {
-    super("kernel.PipeDentry");
+  readonly devMinor: number;
+
+  constructor(ino: number, devMinor: number, mode: number, uid: KUID, gid: KGID, now: Timespec, vfsPipe: VFSPipe | undefined) {
+    super("pipefs.PipeDentry");
+    this.devMinor = devMinor;
     this.ino = ino;
     this.mode = mode;
     this.uid = uid;
@@ -122,7 +137,7 @@ class PipeDentry extends RefCounted implements DentryImpl {
       rdevMajor: 0,
       rdevMinor: 0,
       devMajor: 0,
-      devMinor: PIPEFS_DEV_MINOR,
+      devMinor: this.devMinor,
       mntId: 0,
     };
   }
@@ -132,30 +147,93 @@ class PipeDentry extends RefCounted implements DentryImpl {
   }
 }
 
-/** The filesystem type; only the kernel creates instances (never user-mountable). */
-export class AnonPipeFilesystemType implements FilesystemType {
+/**
+ * The pipefs filesystem type (Linux's `pipe_fs_type`, gVisor's `pipefs.filesystemType`):
+ * the internal filesystem anonymous pipes live on.
+ *
+ * @remarks
+ * Register it with {@link PIPEFS_REGISTER_OPTIONS} and create its one mount with
+ * {@link newPipeMount}; mount(2) cannot mount it. Each `getFilesystem` makes a new, empty
+ * filesystem (Linux has one per boot).
+ * @public
+ */
+export class PipeFilesystemType implements FilesystemType {
+  /**
+   * The type's name.
+   * @returns `"pipefs"`.
+   */
   name(): string {
-    return ANON_PIPE_FS_NAME;
+    return PIPEFS_NAME;
   }
 
+  /**
+   * Creates an empty pipe filesystem.
+   *
+   * @param ctx - The creator's context (the root directory's owner and time).
+   * @param vfs - The VFS.
+   * @param _source - Ignored.
+   * @param _opts - Ignored.
+   * @returns The filesystem and its (unreachable) root, a reference on each.
+   * @throws EMFILE - No anonymous device number is left.
+   */
   getFilesystem(ctx: Context, vfs: VirtualFilesystem, _source: string, _opts: GetFilesystemOptions): NewFilesystem {
-    const fs = new AnonPipeFilesystem(ctx, vfs, this);
+    const fs = new PipeFilesystem(ctx, vfs, this);
     fs.root.incRef(); // the caller's; the filesystem keeps its own
     return { fs: fs.vfsfs, root: fs.root.vfsd };
   }
 
+  /** Nothing to release. */
   release(_ctx: Context): void {}
 }
 
-/** The pipe ends pipe2 returns: a read-only and a write-only description of one pipe. */
-export interface AnonPipe {
+/**
+ * Creates a pipe filesystem and its disconnected mount, where {@link newPipe} makes pipes
+ * (Linux's `kern_mount(&pipe_fs_type)` at boot).
+ *
+ * @param ctx - The creator's context.
+ * @param vfs - A VFS where {@link PipeFilesystemType} is registered as {@link PIPEFS_NAME}.
+ * @returns The mount (one reference for the caller; dropping it frees the filesystem
+ * once no pipe remains).
+ * @throws ENODEV - pipefs is not registered.
+ * @throws EMFILE - No anonymous device number is left.
+ * @public
+ */
+export function newPipeMount(ctx: Context, vfs: VirtualFilesystem): Mount {
+  const { fs, root } = vfs.newFilesystem(ctx, PIPEFS_NAME, PIPEFS_NAME, { internalMount: true });
+  try {
+    return vfs.newDisconnectedMount(fs, root);
+  } finally {
+    root.decRef(ctx);
+    fs.decRef(ctx);
+  }
+}
+
+/**
+ * The two descriptions {@link newPipe} returns, as pipe2(2) returns two descriptors.
+ * @public
+ */
+export interface PipeFDs {
+  /** The read end: O_RDONLY (and O_NONBLOCK if asked). */
   readonly reader: FileDescription;
+  /** The write end: O_WRONLY (and O_NONBLOCK if asked). */
   readonly writer: FileDescription;
 }
 
-/** Creates a pipe on the anonymous pipe mount `mount` (which must be of this type). */
-export function newAnonPipe(ctx: Context, mount: Mount, flags: number): AnonPipe {
-  const fs = mount.fs.impl as AnonPipeFilesystem;
+/**
+ * Creates an anonymous pipe: a new pipefs inode (S_IFIFO | 0600, owned by the caller's
+ * filesystem IDs) and a read-only and a write-only description of it (gVisor's
+ * `NewConnectedPipeFDs`, Linux's `create_pipe_files`).
+ *
+ * @param ctx - The creator's context (owner, timestamps).
+ * @param mount - The pipefs mount from {@link newPipeMount}.
+ * @param flags - O_NONBLOCK applies to both descriptions; other bits are ignored (the
+ * caller checks pipe2's flags).
+ * @returns The two descriptions, one reference on each for the caller.
+ * @public
+ */
+export function newPipe(ctx: Context, mount: Mount, flags: number): PipeFDs {
+  const fs = mount.fs.impl;
+  if (!(fs instanceof PipeFilesystem)) throw new InternalError("newPipe: not a pipefs mount");
   const dentry = fs.newPipeDentry(ctx);
   try {
     const vfsPipe = dentry.vfsPipe as VFSPipe;
@@ -176,7 +254,7 @@ function notDirectory(): SysError {
 }
 
 /**
- * The pipe filesystem: a root directory nobody can reach and one inode per pipe, each
+ * The pipe filesystem (internal): a root directory nobody can reach and one inode per pipe, each
  * reached only through the descriptions of its ends (Linux's pipefs).
  *
  * @remarks
@@ -189,25 +267,31 @@ function notDirectory(): SysError {
  * as on any file (`simple_setattr`; gVisor allows only chown). Timestamps are not updated
  * by reads and writes (Linux updates them; gVisor does not).
  */
-export class AnonPipeFilesystem implements FilesystemImpl {
+class PipeFilesystem implements FilesystemImpl {
   readonly vfsfs: Filesystem;
   readonly root: PipeDentry;
+  /** st_dev is 0:devMinor, an anonymous device number of the VFS. */
+  readonly devMinor: number;
   #nextIno = 1;
 
   constructor(ctx: Context, vfs: VirtualFilesystem, fsType: FilesystemType) {
+    this.devMinor = vfs.getAnonBlockDevMinor();
     this.vfsfs = new Filesystem(vfs, fsType, this);
     const creds = ctx.credentials;
-    this.root = new PipeDentry(this.#nextIno++, S_IFDIR | 0o600, creds.fsKUID, creds.fsKGID, clockFrom(ctx).now(), undefined);
+    const now = clockFrom(ctx).now();
+    this.root = new PipeDentry(this.#nextIno++, this.devMinor, S_IFDIR | 0o600, creds.fsKUID, creds.fsKGID, now, undefined);
   }
 
   /** A new pipe inode with one reference for the caller. */
   newPipeDentry(ctx: Context): PipeDentry {
     const creds = ctx.credentials;
-    return new PipeDentry(this.#nextIno++, S_IFIFO | 0o600, creds.fsKUID, creds.fsKGID, clockFrom(ctx).now(), new VFSPipe());
+    const now = clockFrom(ctx).now();
+    return new PipeDentry(this.#nextIno++, this.devMinor, S_IFIFO | 0o600, creds.fsKUID, creds.fsKGID, now, new VFSPipe());
   }
 
   release(ctx: Context): void {
     this.root.decRef(ctx);
+    this.vfsfs.vfs.putAnonBlockDevMinor(this.devMinor);
   }
 
   sync(_ctx: Context): void {}
