@@ -8,7 +8,7 @@ import process from "node:process";
 import { allCases } from "./cases/index.js";
 import { formatBytes, formatDuration, formatRatio, formatRow, formatThroughput } from "./format.js";
 import { measureMemory, measureTime } from "./measure.js";
-import { targetNames } from "./registry.js";
+import { targetOrder } from "./registry.js";
 import { describeNodeTmpfs } from "./targets/node-tmpfs.js";
 import { peerVersions } from "./targets/peers.js";
 
@@ -23,7 +23,7 @@ const usage = `usage: pnpm bench [--list] [filter ...]
   --list   print the matching cases without running them`;
 
 const timeColumns = ["case", "target", "avg/op", "p50", "p99", "throughput", "vs vfskit"];
-const timeWidths = [38, 6, 10, 10, 10, 13, 14];
+const timeWidths = [38, 13, 10, 10, 10, 13, 14];
 const memoryColumns = ["case", "target", "retained", "per item", "", "", "vs vfskit"];
 
 /**
@@ -41,7 +41,7 @@ async function runTimeCase(testCase) {
   /** @type {number | undefined} */
   let vfskitAvg;
   let label = testCase.name;
-  for (const target of targetNames) {
+  for (const target of targetOrder(testCase.targets)) {
     const setup = testCase.targets[target];
     /** @type {string[]} */
     let cells;
@@ -52,6 +52,7 @@ async function runTimeCase(testCase) {
         const result = await measureTime(setup, {
           expected: testCase.expected,
           hasExpected: "expected" in testCase,
+          minSamples: testCase.minSamples,
         });
         if (target === "vfskit") vfskitAvg = result.avg;
         cells = [
@@ -80,7 +81,7 @@ async function runMemoryCase(testCase) {
   /** @type {number | undefined} */
   let vfskitBytes;
   let label = `${testCase.name} (memory)`;
-  for (const target of targetNames) {
+  for (const target of targetOrder(testCase.targets)) {
     const build = testCase.targets[target];
     /** @type {string[]} */
     let cells;

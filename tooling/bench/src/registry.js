@@ -4,13 +4,32 @@
 
 /**
  * Who is measured. Every case times `vfskit` against whichever peers can do the same work;
- * a target a case leaves out is printed as "—".
+ * a peer a case leaves out is printed as "—". A case may also time other ways of driving
+ * vfskit, named `vfskit-<variant>` (e.g. `vfskit-kernel`: the same work through
+ * `@vfskit/kernel`'s system calls); those rows appear only in the cases that define them.
  *
- * @typedef {"vfskit" | "memfs" | "zenfs" | "node"} TargetName
+ * @typedef {"vfskit" | `vfskit-${string}` | "memfs" | "zenfs" | "node"} TargetName
  */
 
-/** Targets in the order they are run and printed. vfskit first: it is what ratios divide by. */
-export const targetNames = /** @type {const} */ (["vfskit", "memfs", "zenfs", "node"]);
+/** The peers, in the order they are run and printed after vfskit and its variants. */
+export const peerNames = /** @type {const} */ (["memfs", "zenfs", "node"]);
+
+/**
+ * The targets of one case in the order they are run and printed: `vfskit` first (it is
+ * what ratios divide by), then the case's `vfskit-*` variants in the order the case lists
+ * them, then every peer (a missing peer is printed as "—").
+ *
+ * @param {Partial<Record<TargetName, unknown>>} targets - The case's targets.
+ * @returns {TargetName[]} The names to print.
+ */
+export function targetOrder(targets) {
+  /** @type {TargetName[]} */
+  const variants = [];
+  for (const name of Object.keys(targets)) {
+    if (name.startsWith("vfskit-")) variants.push(/** @type {`vfskit-${string}`} */ (name));
+  }
+  return ["vfskit", ...variants, ...peerNames];
+}
 
 /**
  * The function that is timed: one operation per call. Whatever it returns is kept alive
@@ -25,6 +44,14 @@ export const targetNames = /** @type {const} */ (["vfskit", "memfs", "zenfs", "n
  * @typedef {object} PreparedOperation
  * @property {Operation} run - The timed function.
  * @property {() => void | Promise<void>} [teardown] - Runs once, after timing.
+ * @property {() => void | Promise<void>} [beforeEach] - Runs before every call of `run`
+ *   (and before the check call), outside the timed region: resets state a call consumed,
+ *   e.g. removes the tree the previous call built. Meant for slow operations: a case
+ *   using it is timed one call at a time (no mitata batching), which adds the clock's
+ *   overhead (tens of ns) to each call.
+ * @property {number} [opsPerCall] - How many unit operations one call performs (e.g. one
+ *   call creates 100,000 files): the report divides times by it, so rows read "per file".
+ *   Per target, because a slow peer may do a smaller batch (say so in the case's note).
  */
 
 /**
@@ -43,6 +70,8 @@ export const targetNames = /** @type {const} */ (["vfskit", "memfs", "zenfs", "n
  * @property {number} [bytesPerOp] - Bytes moved per operation: prints MiB/s as well.
  * @property {unknown} [expected] - What every target's operation must return (checked with
  *   Object.is once before timing, so the targets are known to do the same work).
+ * @property {number} [minSamples] - The fewest timed calls (mitata's default is 12): lower
+ *   it for operations that take seconds.
  * @property {string} [note] - One line printed under the case (what each peer does).
  * @property {Partial<Record<TargetName, TimeSetup>>} targets - The implementations.
  */
@@ -51,6 +80,17 @@ export const targetNames = /** @type {const} */ (["vfskit", "memfs", "zenfs", "n
  * Builds a structure and returns it; the heap growth while it is alive is measured.
  *
  * @typedef {() => unknown} MemoryBuild
+ */
+
+/**
+ * A memory target whose structures are also held by something global (ZenFS's root mount,
+ * a pool), so dropping the returned value does not free them.
+ *
+ * @typedef {object} ResettableMemoryBuild
+ * @property {MemoryBuild} build - Builds the structure and returns it.
+ * @property {() => void | Promise<void>} reset - Frees whatever earlier builds (or earlier
+ *   cases) left alive. Runs before every build, ahead of the first reading, and once after
+ *   the last build.
  */
 
 /**
@@ -63,7 +103,7 @@ export const targetNames = /** @type {const} */ (["vfskit", "memfs", "zenfs", "n
  * @property {string} name - What is built, e.g. "100k empty files".
  * @property {number} items - How many items one build creates (for bytes per item).
  * @property {string} [note] - One line printed under the case.
- * @property {Partial<Record<TargetName, MemoryBuild>>} targets - The builders.
+ * @property {Partial<Record<TargetName, MemoryBuild | ResettableMemoryBuild>>} targets - The builders.
  */
 
 /** @typedef {TimeCase | MemoryCase} Case */
