@@ -2,7 +2,7 @@
  * Regression tests for differences tooling/conformance found between vfskit and Linux.
  * Each test states what Linux does (checked on a Linux 6.18 host).
  */
-import { AT_FDCWD, O_CREAT, O_RDWR, RENAME_EXCHANGE, RENAME_NOREPLACE } from "@vfskit/abi";
+import { AT_FDCWD, O_CREAT, O_DIRECTORY, O_PATH, O_RDWR, RENAME_EXCHANGE, RENAME_NOREPLACE } from "@vfskit/abi";
 import { describe, expect, test } from "vitest";
 import { bytes, expectErrno, userCreds, withKernel } from "./testing-fixtures/harness.js";
 
@@ -67,6 +67,49 @@ describe("conformance regressions: chown(-1, -1)", () => {
       expect(init.stat("/pub/suid").mode & 0o7777).toBe(0o755);
       expect(init.stat("/pub/sgid").mode & 0o7777).toBe(0o755);
       expect(init.stat("/pub/plain").mode & 0o7777).toBe(0o755);
+      user.exit(0);
+      init.wait4(user.pid);
+    });
+  });
+});
+
+describe("conformance regressions: fchown(fd, -1, -1)", () => {
+  test("clears set-user-ID like chown(-1, -1)", () => {
+    withKernel((_k, init) => {
+      const fd = init.open("/a", O_CREAT | O_RDWR, 0o4755);
+      expect(init.fstat(fd).mode & 0o7777).toBe(0o4755);
+      init.fchown(fd, -1, -1);
+      expect(init.fstat(fd).mode & 0o7777).toBe(0o755);
+      init.close(fd);
+    });
+  });
+});
+
+describe("conformance regressions: O_PATH", () => {
+  test("O_PATH drops O_CREAT before the O_CREAT|O_DIRECTORY check", () => {
+    withKernel((_k, init) => {
+      init.mkdir("/d", 0o755);
+      init.close(init.open("/f", O_CREAT | O_RDWR, 0o644));
+      // Linux's build_open_how keeps only O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC next to O_PATH.
+      const fd = init.open("/d", O_PATH | O_CREAT | O_DIRECTORY | O_RDWR, 0o777);
+      init.close(fd);
+      expectErrno(() => init.open("/f", O_PATH | O_CREAT | O_DIRECTORY), "ENOTDIR");
+      expectErrno(() => init.open("/missing", O_PATH | O_CREAT | O_DIRECTORY), "ENOENT");
+    });
+  });
+});
+
+describe("conformance regressions: umask and setgid directories", () => {
+  test("open(O_CREAT, 02775) under umask 077 by a non-member of a setgid directory's group gives 0700", () => {
+    withKernel((_k, init) => {
+      init.mkdir("/sg", 0o777);
+      init.chown("/sg", 2000, 2000);
+      init.chmod("/sg", 0o2777);
+      const user = init.fork();
+      user.setCredentials(userCreds(user, 1000, 1000));
+      user.umask(0o077);
+      user.close(user.open("/sg/a", O_CREAT | O_RDWR, 0o2775));
+      expect(user.stat("/sg/a").mode & 0o7777).toBe(0o700);
       user.exit(0);
       init.wait4(user.pid);
     });

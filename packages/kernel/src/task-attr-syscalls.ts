@@ -50,6 +50,27 @@ import {
 } from "./task-base.js";
 import { TaskPathSyscalls } from "./task-path-syscalls.js";
 
+const KILL_PRIVS_MASK = STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID;
+
+/**
+ * chown(-1, -1) still clears set-user-ID (and set-group-ID where Linux's
+ * `setattr_should_drop_sgid` says so) on a non-directory: `chown_common` asks for
+ * ATTR_KILL_SUID, which `notify_change` turns into a mode change, so a caller who is
+ * neither the owner nor holds CAP_FOWNER gets EPERM. Without such bits it changes nothing.
+ * (gVisor changes nothing.)
+ */
+function chownKillPrivs(creds: Credentials, st: Statx): SetStatAttributes {
+  if ((st.mode & S_IFMT) === S_IFDIR) return { mask: 0 };
+  let drop = st.mode & S_ISUID;
+  if ((st.mode & S_ISGID) !== 0) {
+    const keep =
+      (st.mode & S_IXGRP) === 0 &&
+      (creds.inGroup(st.gid as KGID) || creds.hasCapabilityOnFile(Capability.CAP_FSETID, st.uid as KUID, st.gid as KGID));
+    if (!keep) drop |= S_ISGID;
+  }
+  return drop === 0 ? { mask: 0 } : { mask: STATX_MODE, mode: st.mode & 0o7777 & ~drop };
+}
+
 const STAT_FLAGS = AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE;
 const NOW: Timespec = { sec: 0, nsec: UTIME_NOW };
 
@@ -303,7 +324,8 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
   fchownat(dirfd: number, path: string, owner: number, group: number, flags = 0): void {
     this.#setStatAt(dirfd, path, flags, "fchownat", (s, pop) => {
       const stat = this.#chownAttributes(s, owner, group);
-      return stat.mask === 0 && pop !== undefined ? this.#chownKillPrivs(s, pop) : stat;
+      if (stat.mask !== 0 || pop === undefined) return stat;
+      return chownKillPrivs(s.credentials, s.kernel.vfs.statAt(this.ctx, pop, { mask: KILL_PRIVS_MASK, sync: 0 }));
     });
   }
 
@@ -340,27 +362,11 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
    * @throws EROFS - A read-only mount.
    */
   fchown(fd: number, owner: number, group: number): void {
-    this.#setStatFD(fd, "fchown", (s) => this.#chownAttributes(s, owner, group));
-  }
-
-  /**
-   * chown(-1, -1) still clears set-user-ID (and set-group-ID where Linux's
-   * `setattr_should_drop_sgid` says so) on a non-directory: `chown_common` asks for
-   * ATTR_KILL_SUID, which `notify_change` turns into a mode change, so a caller who is
-   * neither the owner nor holds CAP_FOWNER gets EPERM. Without such bits it changes nothing.
-   */
-  #chownKillPrivs(s: TaskInternals, pop: PathOperation): SetStatAttributes {
-    const st = s.kernel.vfs.statAt(this.ctx, pop, { mask: STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID, sync: 0 });
-    if ((st.mode & S_IFMT) === S_IFDIR) return { mask: 0 };
-    let drop = st.mode & S_ISUID;
-    if ((st.mode & S_ISGID) !== 0) {
-      const creds = s.credentials;
-      const keep =
-        (st.mode & S_IXGRP) === 0 &&
-        (creds.inGroup(st.gid as KGID) || creds.hasCapabilityOnFile(Capability.CAP_FSETID, st.uid as KUID, st.gid as KGID));
-      if (!keep) drop |= S_ISGID;
-    }
-    return drop === 0 ? { mask: 0 } : { mask: STATX_MODE, mode: st.mode & 0o7777 & ~drop };
+    this.#setStatFD(fd, "fchown", (s, file) => {
+      const stat = this.#chownAttributes(s, owner, group);
+      if (stat.mask !== 0) return stat;
+      return chownKillPrivs(s.credentials, file.stat(this.ctx, { mask: KILL_PRIVS_MASK, sync: 0 }));
+    });
   }
 
   #chownAttributes(s: TaskInternals, owner: number, group: number): SetStatAttributes {
@@ -561,13 +567,13 @@ export abstract class TaskAttrSyscalls extends TaskPathSyscalls {
     }
   }
 
-  #setStatFD(fd: number, syscall: string, attributes: (s: TaskInternals) => SetStatAttributes): void {
+  #setStatFD(fd: number, syscall: string, attributes: (s: TaskInternals, file: FileDescription) => SetStatAttributes): void {
     const s = taskInternals(this);
     const t0 = enter(s);
     let file: FileDescription | undefined;
     try {
       file = getFile(s, fd);
-      file.setStat(this.ctx, { stat: attributes(s) });
+      file.setStat(this.ctx, { stat: attributes(s, file) });
     } catch (error) {
       throw failure(error, syscall);
     } finally {

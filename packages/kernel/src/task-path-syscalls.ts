@@ -11,6 +11,8 @@ import {
   O_CREAT,
   O_DIRECTORY,
   O_LARGEFILE,
+  O_NOFOLLOW,
+  O_PATH,
   O_RDONLY,
   O_TMPFILE,
   O_TRUNC,
@@ -46,6 +48,9 @@ const TMPFILE_BIT = O_TMPFILE & ~O_DIRECTORY;
 
 /** Linux's build_open_flags checks, made before the path is even read. */
 function checkOpenFlags(flags: number): void {
+  // Linux (build_open_how): O_PATH beats everything else; its other flags are dropped
+  // before any check, so O_PATH|O_CREAT|O_DIRECTORY is an O_PATH|O_DIRECTORY open.
+  if ((flags & O_PATH) !== 0) flags &= O_DIRECTORY | O_NOFOLLOW | O_PATH;
   if ((flags & (O_CREAT | O_DIRECTORY)) === (O_CREAT | O_DIRECTORY)) {
     throw new SysError("EINVAL", { detail: "O_CREAT with O_DIRECTORY" });
   }
@@ -114,7 +119,11 @@ export abstract class TaskPathSyscalls extends TaskIOSyscalls {
       fd = table.reserve(0, s.nofile);
       const creates = (flags & (O_CREAT | TMPFILE_BIT)) !== 0;
       const createMode = creates ? mode & 0o7777 & ~fsOf(s).umask() : 0;
-      const file = s.kernel.vfs.openAt(this.ctx, pop, { flags: flags | O_LARGEFILE, mode: createMode });
+      const file = s.kernel.vfs.openAt(this.ctx, pop, {
+        flags: flags | O_LARGEFILE,
+        mode: createMode,
+        ...(creates ? { requestedMode: mode & 0o7777 } : {}),
+      });
       table.install(fd, file, { closeOnExec: (flags & O_CLOEXEC) !== 0 });
       return fd;
     } catch (error) {
@@ -252,7 +261,7 @@ export abstract class TaskPathSyscalls extends TaskIOSyscalls {
     this.#pathCall(dirfd, path, false, "mknodat", (r) => {
       const umask = fsOf(taskInternals(this)).umask();
       const masked = (mode & S_IFMT) | (mode & 0o7777 & ~umask);
-      this.kernel.vfs.mknodAt(this.ctx, r.pop, { mode: masked, devMajor: major(dev), devMinor: minor(dev) });
+      this.kernel.vfs.mknodAt(this.ctx, r.pop, { mode: masked, requestedMode: mode & 0o7777, devMajor: major(dev), devMinor: minor(dev) });
     });
   }
 

@@ -50,16 +50,24 @@ const WHITEOUT_MODE = S_IFCHR;
  * The owner, group and mode of a new file in `parent` (Linux `inode_init_owner` and
  * `mode_strip_sgid`): the caller's filesystem IDs, except that in a setgid directory
  * the group is the directory's, new directories inherit S_ISGID, and other files lose
- * a setgid-executable bit the caller could not have set.
+ * a setgid-executable bit the caller could not have set. Linux decides that on the mode
+ * asked for before the umask (`vfs_prepare_mode` strips, then masks): `requested` is that
+ * mode when the caller knows it.
  */
-export function newOwner(creds: Credentials, parent: DirectoryInode | undefined, mode: number): { uid: KUID; gid: KGID; mode: number } {
+export function newOwner(
+  creds: Credentials,
+  parent: DirectoryInode | undefined,
+  mode: number,
+  requested: number = mode,
+): { uid: KUID; gid: KGID; mode: number } {
   const uid = creds.fsKUID;
   let gid = creds.fsKGID;
   if (parent !== undefined && (parent.mode & S_ISGID) !== 0) {
     gid = parent.gid;
     if ((mode & S_IFMT) === S_IFDIR) mode |= S_ISGID;
     else if (
-      (mode & (S_ISGID | S_IXGRP)) === (S_ISGID | S_IXGRP) &&
+      (mode & S_ISGID) !== 0 &&
+      (requested & (S_ISGID | S_IXGRP)) === (S_ISGID | S_IXGRP) &&
       !creds.inGroup(gid) &&
       !hasCapabilityOnFile(creds, Capability.CAP_FSETID, parent.uid, parent.gid)
     ) {
@@ -70,9 +78,16 @@ export function newOwner(creds: Credentials, parent: DirectoryInode | undefined,
 }
 
 /** A new regular file inode (accounted). @throws ENOSPC */
-export function newRegularFile(fs: TmpfsFilesystem, creds: Credentials, parent: DirectoryInode, mode: number, now: Timespec): RegularFileInode {
+export function newRegularFile(
+  fs: TmpfsFilesystem,
+  creds: Credentials,
+  parent: DirectoryInode,
+  mode: number,
+  now: Timespec,
+  requestedMode: number = mode,
+): RegularFileInode {
   fs.accountInode();
-  const owner = newOwner(creds, parent, S_IFREG | (mode & 0o7777));
+  const owner = newOwner(creds, parent, S_IFREG | (mode & 0o7777), requestedMode);
   return new RegularFileInode(fs, owner.mode, owner.uid, owner.gid, now);
 }
 
@@ -230,10 +245,10 @@ export function mknodAt(fs: TmpfsFilesystem, ctx: Context, rp: ResolvingPath, op
     const now = clockFrom(ctx).now();
     let inode: Inode;
     if (type === S_IFREG) {
-      inode = newRegularFile(fs, creds, dir, opts.mode, now);
+      inode = newRegularFile(fs, creds, dir, opts.mode, now, opts.requestedMode);
     } else {
       fs.accountInode();
-      const owner = newOwner(creds, dir, type | (opts.mode & 0o7777));
+      const owner = newOwner(creds, dir, type | (opts.mode & 0o7777), opts.requestedMode);
       inode = new SpecialInode(fs, owner.mode, owner.uid, owner.gid, now, opts.devMajor, opts.devMinor);
     }
     insertEntry(dir, inode, name, now);

@@ -122,7 +122,7 @@ export function openAt(fs: TmpfsFilesystem, ctx: Context, rp: ResolvingPath, opt
     try {
       dir.checkPermissions(creds, MAY_WRITE | MAY_EXEC);
       const now = clockFrom(ctx).now();
-      const inode = newRegularFile(fs, creds, dir, opts.mode, now);
+      const inode = newRegularFile(fs, creds, dir, opts.mode, now, opts.requestedMode);
       const dentry = insertEntry(dir, inode, name, now);
       rp.advance();
       const fd = openExisting(fs, ctx, rp, dentry, opts, true);

@@ -32,6 +32,13 @@ export interface OpenOptions {
   readonly flags: number;
   /** Permission bits for a created file (already masked by the caller's umask). */
   readonly mode: number;
+  /**
+   * The permission bits the caller asked for, before the umask. Linux strips a
+   * setgid-executable bit the creator could not have set (`mode_strip_sgid`) before it
+   * applies the umask, so whether group-execute was asked for decides, even when the
+   * umask then removes it. A filesystem without it uses `mode`.
+   */
+  readonly requestedMode?: number;
   /** Opening for execve: requires exec permission, a regular file and no noexec mount. */
   readonly fileExec?: boolean;
 }
@@ -54,6 +61,8 @@ export interface MkdirOptions {
 export interface MknodOptions {
   /** File type (S_IFIFO, S_IFCHR, S_IFBLK, S_IFREG, S_IFSOCK) and permission bits. */
   readonly mode: number;
+  /** The permission bits before the umask, as {@link OpenOptions.requestedMode}. */
+  readonly requestedMode?: number;
   /** Device major number, for character and block devices. */
   readonly devMajor: number;
   /** Device minor number, for character and block devices. */

@@ -1,0 +1,3 @@
+import { vfskitVitestConfig } from "../../tooling/config/vitest.shared.js";
+
+export default vfskitVitestConfig();
