@@ -189,6 +189,13 @@ describe("renameAt", () => {
       t.create("/dir/other");
       expectErrno(() => rename(t, "/dir/file", "/dir/other", RENAME_EXCHANGE), "EINVAL");
     }));
+  test("EACCES before EBUSY: renaming `dir/.` needs search permission on dir (host: link_path_walk)", () =>
+    withTree((t) => {
+      t.mkdir("/dir/p", 0o700);
+      expectErrno(() => rename(t, "/dir/p/.", "/dir/x", 0, t.userCtx), "EACCES");
+      expectErrno(() => rename(t, "/dir/p/..", "/dir/x", 0, t.userCtx), "EACCES");
+      expectErrno(() => rename(t, "/dir/p/.", "/dir/x"), "EBUSY");
+    }));
   test("EBUSY for a new name `.`/`..`, EEXIST with RENAME_NOREPLACE", () =>
     withTree((t) => {
       expectErrno(() => rename(t, "/dir/file", "/dir/."), "EBUSY");

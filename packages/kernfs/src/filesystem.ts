@@ -48,6 +48,7 @@ import {
 } from "./kernfs.js";
 import {
   MISSING,
+  checkSearchable,
   kernfsDentry,
   startOf,
   walkExisting,
@@ -261,6 +262,9 @@ export class Filesystem implements FilesystemImpl {
     try {
       const d = walkParentDir(st, ctx, rp, startOf(rp));
       if (d === RESTART) return RESTART;
+      // Linux's parent walk (link_path_walk) checks search permission on the parent even
+      // when the last component is `.` or `..`, so rename("dir/.", x) is EACCES, not EBUSY.
+      checkSearchable(ctx, rp, d);
       d.incRef();
       return d.vfsd;
     } finally {

@@ -62,22 +62,8 @@ export function stepExisting(st: FsState, ctx: Context, rp: ResolvingPath, d: De
   s.inode.checkPermissions(ctx, rp.credentials(), MAY_EXEC);
   // `.` and `..` are never revalidated: the current directory or its parent cannot become
   // valid again, so retrying would loop (Linux's handle_dots skips d_revalidate too).
-  if (rp.isDot()) {
-    rp.advance();
-    return d;
-  }
-  if (rp.isDotDot()) {
-    const isRoot = rp.checkRoot(ctx, d.vfsd);
-    if (isRoot === RESTART) return RESTART;
-    const parent = s.parent;
-    if (isRoot || parent === undefined) {
-      rp.advance();
-      return d;
-    }
-    if (rp.checkMount(ctx, parent.vfsd) === RESTART) return RESTART;
-    rp.advance();
-    return parent;
-  }
+  const dots = rp.stepDots(ctx, d, s.parent);
+  if (dots !== undefined) return dots;
   const name = rp.component();
   if (exceedsNameMax(name)) throw new SysError("ENAMETOOLONG");
   const next = revalidateChild(st, ctx, d, name);

@@ -33,22 +33,8 @@ export function step(ctx: Context, rp: ResolvingPath, d: TmpfsDentry): TmpfsDent
   // rather than through the `kind` getter: the walk is the hottest path there is.
   if ((inode.mode & S_IFMT) !== S_IFDIR) throw new SysError("ENOTDIR");
   inode.checkPermissions(rp.credentials(), MAY_EXEC);
-  if (rp.isDot()) {
-    rp.advance();
-    return d;
-  }
-  if (rp.isDotDot()) {
-    const isRoot = rp.checkRoot(ctx, d.vfsd);
-    if (isRoot === RESTART) return RESTART;
-    const parent = d.parent;
-    if (isRoot || parent === null) {
-      rp.advance();
-      return d;
-    }
-    if (rp.checkMount(ctx, parent.vfsd) === RESTART) return RESTART;
-    rp.advance();
-    return parent;
-  }
+  const dots = rp.stepDots(ctx, d, d.parent);
+  if (dots !== undefined) return dots;
   const name = rp.component();
   if (exceedsNameMax(name)) throw new SysError("ENAMETOOLONG");
   const child = (inode as DirectoryInode).children?.get(name);

@@ -392,6 +392,36 @@ export class ResolvingPath {
   }
 
   /**
+   * Resolves a `.` or `..` component the way every filesystem must (Linux's handle_dots):
+   * `.` stays at `current`; `..` stays put at the contextual (chroot) root or the global
+   * root, leaves a mount's root for the mount point below it ({@link RESTART}, the `..` is
+   * then resolved again there), or moves to `parent` and enters the topmost mount on it.
+   *
+   * @param current - The directory the component is looked up in; the caller has already
+   *   checked that it is a searchable directory.
+   * @param parent - `current`'s parent in the same filesystem, or null/undefined at the
+   *   filesystem's root.
+   * @returns The dentry to continue from (the component is consumed), {@link RESTART}, or
+   *   `undefined` if the component is neither `.` nor `..`.
+   */
+  stepDots<D extends { readonly vfsd: Dentry }>(ctx: Context, current: D, parent: D | null | undefined): D | Restart | undefined {
+    if (this.isDot()) {
+      this.advance();
+      return current;
+    }
+    if (!this.isDotDot()) return undefined;
+    const isRoot = this.checkRoot(ctx, current.vfsd);
+    if (isRoot === RESTART) return RESTART;
+    if (isRoot || parent === null || parent === undefined) {
+      this.advance();
+      return current;
+    }
+    if (this.checkMount(ctx, parent.vfsd) === RESTART) return RESTART;
+    this.advance();
+    return parent;
+  }
+
+  /**
    * Follows a symbolic link whose target is `target` at the current component.
    *
    * @remarks

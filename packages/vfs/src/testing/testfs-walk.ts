@@ -33,22 +33,8 @@ export function step(ctx: Context, rp: ResolvingPath, d: TestDentry): TestDentry
   // pick the owner class and grant); everything else goes through the full check.
   const creds = rp.credentials();
   if (creds.effectiveKUID !== inode.uid || (inode.mode & 0o100) === 0) inode.checkPermissions(creds, MAY_EXEC);
-  if (rp.isDot()) {
-    rp.advance();
-    return d;
-  }
-  if (rp.isDotDot()) {
-    const isRoot = rp.checkRoot(ctx, d.vfsd);
-    if (isRoot === RESTART) return RESTART;
-    const parent = d.parent;
-    if (isRoot || parent === undefined) {
-      rp.advance();
-      return d;
-    }
-    if (rp.checkMount(ctx, parent.vfsd) === RESTART) return RESTART;
-    rp.advance();
-    return parent;
-  }
+  const dots = rp.stepDots(ctx, d, d.parent);
+  if (dots !== undefined) return dots;
   const name = rp.component();
   const child = children.get(name);
   if (child === undefined) {
