@@ -1,18 +1,18 @@
 // Pathname parsing. Twin of Parse and Path in gVisor's pkg/fspath/fspath.go; the rules are
 // those of path_resolution(7), except that "" parses (for AT_EMPTY_PATH).
 
-import { componentEnd, type Iterator, newIterator } from "./iterator.js";
+import { componentEnd, type PathIterator, newIterator } from "./iterator.js";
 
 const SLASH = 0x2f;
 
-let createPath!: (begin: Iterator, absolute: boolean, dir: boolean) => Path;
+let createPath!: (begin: PathIterator, absolute: boolean, dir: boolean) => Path;
 
 /**
  * A parsed pathname: an iterator over its relative components plus two flags.
  *
  * @remarks
  * Created by {@link parse}. A `Path` is immutable and can be shared freely. It stores
- * only the first component's {@link Iterator}; the others are found by scanning the
+ * only the first component's {@link PathIterator}; the others are found by scanning the
  * original string as the walk goes, so parsing allocates the same two small objects
  * whatever the path's length.
  *
@@ -36,7 +36,7 @@ export class Path {
    * The first component of the relative part of the path, or a terminal iterator when
    * there are none (`""`, `"/"`, `"//"`).
    */
-  readonly begin: Iterator;
+  readonly begin: PathIterator;
 
   /**
    * `true` if the pathname started with at least one slash, so lookup starts at the
@@ -54,7 +54,7 @@ export class Path {
     createPath = (begin, absolute, dir) => new Path(begin, absolute, dir);
   }
 
-  private constructor(begin: Iterator, absolute: boolean, dir: boolean) {
+  private constructor(begin: PathIterator, absolute: boolean, dir: boolean) {
     this.begin = begin;
     this.absolute = absolute;
     this.dir = dir;

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "./fspath.js";
 import { Cursor } from "./iterator.js";
 
-describe("Iterator", () => {
+describe("PathIterator", () => {
   test("successive remainders of /foo//bar///baz/ (gVisor's partial pathnames)", () => {
     const path = parse("/foo//bar///baz/");
     let it = path.begin;

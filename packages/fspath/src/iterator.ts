@@ -1,4 +1,4 @@
-// Component iteration over a pathname, in place. Twin of the Iterator half of gVisor's
+// Component iteration over a pathname, in place. Twin of the PathIterator half of gVisor's
 // pkg/fspath/fspath.go, plus a mutable Cursor so a walk allocates nothing per component.
 //
 // Both classes describe a position by four numbers over the original string:
@@ -11,7 +11,7 @@
 //
 // Parse guarantees pathname[limit - 1] is not a slash, so when end < limit there is
 // certainly another component after the run of slashes at end. That is the invariant the
-// scanning helpers below rely on, exactly as gVisor's Iterator.Next does.
+// scanning helpers below rely on, exactly as gVisor's PathIterator.Next does.
 
 const SLASH = 0x2f;
 const DOT = 0x2e;
@@ -48,18 +48,18 @@ function componentIsDotDot(pathname: string, start: number, end: number): boolea
   return end - start === 2 && pathname.charCodeAt(start) === DOT && pathname.charCodeAt(start + 1) === DOT;
 }
 
-// Module-private access between Iterator and Cursor: each class hands these out from a
+// Module-private access between PathIterator and Cursor: each class hands these out from a
 // static block, so neither constructor nor the `limit` offset is part of the public API.
-let createIterator!: (pathname: string, start: number, end: number, limit: number) => Iterator;
-let iteratorPathname!: (iterator: Iterator) => string;
-let iteratorLimit!: (iterator: Iterator) => number;
+let createIterator!: (pathname: string, start: number, end: number, limit: number) => PathIterator;
+let iteratorPathname!: (iterator: PathIterator) => string;
+let iteratorLimit!: (iterator: PathIterator) => number;
 
 /**
  * Creates the iterator {@link parse} stores in {@link Path.begin}.
  *
  * @internal
  */
-export function newIterator(pathname: string, start: number, end: number, limit: number): Iterator {
+export function newIterator(pathname: string, start: number, end: number, limit: number): PathIterator {
   return createIterator(pathname, start, end, limit);
 }
 
@@ -68,8 +68,8 @@ export function newIterator(pathname: string, start: number, end: number, limit:
  * position after the last one.
  *
  * @remarks
- * An `Iterator` holds the original pathname string and offsets into it; it never splits
- * the string. {@link Iterator.next} returns a new `Iterator` (gVisor's value style), which
+ * An `PathIterator` holds the original pathname string and offsets into it; it never splits
+ * the string. {@link PathIterator.next} returns a new `PathIterator` (gVisor's value style), which
  * costs one small object per step. A walk that must not allocate per component uses a
  * {@link Cursor} instead (`iterator.cursor()`), which moves in place.
  *
@@ -91,7 +91,7 @@ export function newIterator(pathname: string, start: number, end: number, limit:
  *
  * @public
  */
-export class Iterator {
+export class PathIterator {
   readonly #pathname: string;
   readonly #start: number;
   readonly #end: number;
@@ -99,7 +99,7 @@ export class Iterator {
   #component: string | undefined;
 
   static {
-    createIterator = (pathname, start, end, limit) => new Iterator(pathname, start, end, limit);
+    createIterator = (pathname, start, end, limit) => new PathIterator(pathname, start, end, limit);
     iteratorPathname = (iterator) => iterator.#pathname;
     iteratorLimit = (iterator) => iterator.#limit;
   }
@@ -143,8 +143,8 @@ export class Iterator {
    *
    * @remarks
    * The only method that makes a substring; the result is cached, so calling it again is
-   * free. A terminal iterator returns `""`. Compare with {@link Iterator.equals},
-   * {@link Iterator.isDot} or {@link Iterator.isDotDot} to avoid the substring.
+   * free. A terminal iterator returns `""`. Compare with {@link PathIterator.equals},
+   * {@link PathIterator.isDot} or {@link PathIterator.isDotDot} to avoid the substring.
    *
    * @returns The current component, without slashes.
    */
@@ -161,14 +161,14 @@ export class Iterator {
    *
    * @returns A new iterator; `this` is unchanged.
    */
-  next(): Iterator {
+  next(): PathIterator {
     const pathname = this.#pathname;
     const limit = this.#limit;
     if (this.#end === limit) {
-      return this.#start === limit ? this : new Iterator(pathname, limit, limit, limit);
+      return this.#start === limit ? this : new PathIterator(pathname, limit, limit, limit);
     }
     const start = nextComponentStart(pathname, this.#end);
-    return new Iterator(pathname, start, componentEnd(pathname, start, limit), limit);
+    return new PathIterator(pathname, start, componentEnd(pathname, start, limit), limit);
   }
 
   /**
@@ -241,7 +241,7 @@ export class Iterator {
  * component.
  *
  * @remarks
- * A `Cursor` reads like an {@link Iterator} (`ok`, `string`, `nextOk`, `remainder`,
+ * A `Cursor` reads like an {@link PathIterator} (`ok`, `string`, `nextOk`, `remainder`,
  * `equals`, `isDot`, `isDotDot`, `start`, `end`) but {@link Cursor.advance} moves it in
  * place. {@link Cursor.set} copies another position into it without allocating, so a
  * resolver can keep a fixed stack of cursors for symlink targets (push = `set`, pop =
@@ -276,7 +276,7 @@ export class Cursor {
    *
    * @param from - The iterator or cursor to copy; omitted, the cursor is terminal.
    */
-  constructor(from?: Iterator | Cursor) {
+  constructor(from?: PathIterator | Cursor) {
     if (from !== undefined) this.set(from);
   }
 
@@ -347,7 +347,7 @@ export class Cursor {
   }
 
   /**
-   * Returns the text not yet consumed (see {@link Iterator.remainder}).
+   * Returns the text not yet consumed (see {@link PathIterator.remainder}).
    *
    * @returns A substring of the parsed string (`""` when terminal).
    */
@@ -388,7 +388,7 @@ export class Cursor {
    *
    * @param from - The iterator or cursor whose position is copied; it is not changed.
    */
-  set(from: Iterator | Cursor): void {
+  set(from: PathIterator | Cursor): void {
     if (from instanceof Cursor) {
       this.#pathname = from.#pathname;
       this.#start = from.#start;
@@ -414,11 +414,11 @@ export class Cursor {
   }
 
   /**
-   * Returns an immutable {@link Iterator} at the current position.
+   * Returns an immutable {@link PathIterator} at the current position.
    *
    * @returns A snapshot that later moves of this cursor do not affect.
    */
-  iterator(): Iterator {
+  iterator(): PathIterator {
     return createIterator(this.#pathname, this.#start, this.#end, this.#limit);
   }
 }

@@ -84,7 +84,7 @@ export const cases = [
   },
   {
     group: "fspath",
-    name: "parse + iterate 8, Iterator.next()",
+    name: "parse + iterate 8, PathIterator.next()",
     expected: namesLength,
     note: "vfskit only: the immutable iterator, one object per step (compare with the Cursor row above)",
     targets: {
