@@ -3,7 +3,7 @@
  *
  * @remarks
  * The twin of gVisor's `pkg/fspath`. {@link parse} turns a pathname into a {@link Path}
- * (an {@link PathIterator} at the first component plus the `absolute` and `dir` flags) by
+ * (a {@link PathIterator} at the first component plus the `absolute` and `dir` flags) by
  * scanning it once; components are then found in place, as offsets into the original
  * string. {@link Cursor} is the mutable form a path walk uses to visit every component
  * without creating an object per step. {@link Builder} produces pathnames right to left,
