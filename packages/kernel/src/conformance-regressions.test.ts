@@ -19,6 +19,18 @@ describe("conformance regressions", () => {
       init.close(fd);
     });
   });
+
+  test("readv/writev look the descriptor up before checking the vector (host: EBADF, then EINVAL)", () => {
+    withKernel((_k, init) => {
+      const many = Array.from({ length: 2000 }, () => new Uint8Array(1));
+      expectErrno(() => init.readv(99, many), "EBADF");
+      expectErrno(() => init.writev(99, many), "EBADF");
+      const fd = init.open("/f", O_RDWR | O_CREAT, 0o644);
+      expectErrno(() => init.readv(fd, many), "EINVAL");
+      expectErrno(() => init.writev(fd, many), "EINVAL");
+      init.close(fd);
+    });
+  });
 });
 
 describe("conformance regressions: the order of renameat2 and linkat errors", () => {

@@ -266,8 +266,9 @@ export abstract class TaskIOSyscalls extends TaskFDSyscalls {
     try {
       // Linux checks the offset before it looks the descriptor up (do_preadv, do_pwritev).
       if (offset !== undefined && offset < 0) throw new SysError("EINVAL", { detail: "negative offset" });
-      const total = iovecLength(buffers, syscall);
+      // Then the descriptor, then the vector (do_readv: fdget_pos before import_iovec).
       file = getFile(s, fd);
+      const total = iovecLength(buffers, syscall);
       const ctx = this.ctx;
       if (writing) {
         s.syscw++;
