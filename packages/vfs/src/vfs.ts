@@ -354,7 +354,8 @@ export class VirtualFilesystem extends VirtualFilesystemBase {
     const follow = (flags & O_NOFOLLOW) === 0 && pop.followFinalSymlink;
     const walkPop: PathOperation = follow === pop.followFinalSymlink ? pop : { ...pop, followFinalSymlink: follow };
     if ((flags & O_PATH) !== 0) return this.#openOPath(ctx, walkPop, flags);
-    const fileOpts: OpenOptions = { ...opts, flags, mode };
+    // Reuse the caller's options unless masking changed them (open is a hot path).
+    const fileOpts: OpenOptions = flags === opts.flags && mode === opts.mode ? opts : { ...opts, flags, mode };
     const pool = vfsState(this).rpPool;
     const rp = beginResolvingPath(this, pool, ctx.credentials, walkPop);
     let fd: FileDescription;
